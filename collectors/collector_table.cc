@@ -1,0 +1,17 @@
+#include "collector.h"
+#include "sysv_collectors.h"
+
+namespace ipc_exporter {
+
+// The one place collectors are registered: no static initialisers, no hidden order.
+const std::vector<CollectorInfo>& AllCollectors() {
+  static const std::vector<CollectorInfo> kCollectors = {
+      {"shm", true, "System V shared memory segments and kernel.shm* limits", CreateShmCollector},
+      {"sem", true, "System V semaphore arrays, every semaphore's value and waiters, kernel.sem",
+       CreateSemCollector},
+      {"msg", true, "System V message queues and kernel.msg* limits", CreateMsgCollector},
+  };
+  return kCollectors;
+}
+
+}  // namespace ipc_exporter

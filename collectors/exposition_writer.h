@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace ipc_exporter {
+
+/// One label of a sample. Views only: the caller keeps the strings alive for the call.
+struct Label {
+  std::string_view name;
+  std::string_view value;
+};
+
+enum class MetricType { kGauge, kCounter };
+
+/// Writes the Prometheus text exposition format (version 0.0.4) straight into a string.
+///
+/// This is the exporter's hot path: no per-sample allocation beyond the output buffer's growth.
+/// All escaping happens here and nowhere else. A family's HELP and TYPE lines are written lazily,
+/// just before its first sample, so a family with no samples leaves no trace in the output.
+/// The caller writes each family's samples together and in the order it wants them listed.
+///
+/// Not thread-safe: one writer per output buffer.
+class ExpositionWriter {
+ public:
+  explicit ExpositionWriter(std::string* out) : out_(out) {}
+
+  /// Starts a family. `name` must be a valid metric name; `help` is free text (escaped here).
+  void Family(std::string_view name, std::string_view help, MetricType type = MetricType::kGauge);
+
+  /// Writes one sample of the current family. Integers are written exactly, whatever their size.
+  void Sample(std::initializer_list<Label> labels, uint64_t value);
+  void Sample(std::initializer_list<Label> labels, int64_t value);
+  void Sample(std::initializer_list<Label> labels, int value) {
+    Sample(labels, static_cast<int64_t>(value));
+  }
+  void Sample(std::initializer_list<Label> labels, double value);
+
+ private:
+  void BeginSample(std::initializer_list<Label> labels);
+
+  std::string* out_;
+  std::string_view family_name_;
+  std::string_view family_help_;
+  MetricType family_type_ = MetricType::kGauge;
+  bool family_header_written_ = true;
+};
+
+namespace detail {
+/// Appends `value` escaped for a label value: backslash, double quote and newline.
+void AppendEscapedLabelValue(std::string* out, std::string_view value);
+/// Appends `text` escaped for a HELP line: backslash and newline.
+void AppendEscapedHelp(std::string* out, std::string_view text);
+/// Appends a float the way Prometheus reads it back: shortest round-trip form, +Inf, -Inf, NaN.
+void AppendDouble(std::string* out, double value);
+}  // namespace detail
+
+}  // namespace ipc_exporter

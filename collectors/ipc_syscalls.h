@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ipc_exporter {
+
+/// How a read of one IPC object through its *ctl call ended.
+enum class SyscallOutcome {
+  kOk,
+  kGone,    // EINVAL / EIDRM: the object was removed after it was listed; skip it silently
+  kDenied,  // EACCES / EPERM: no read permission and no CAP_IPC_OWNER
+  kFailed,  // anything else; `error` holds errno
+};
+
+struct SyscallResult {
+  SyscallOutcome outcome = SyscallOutcome::kOk;
+  int error = 0;
+};
+
+/// One semaphore of an array, as semctl reports it.
+struct SemaphoreState {
+  uint32_t value = 0;    // semval (GETALL)
+  uint32_t ncount = 0;   // waiting for the value to increase (GETNCNT)
+  uint32_t zcount = 0;   // waiting for the value to become zero (GETZCNT)
+  int32_t last_pid = 0;  // sempid (GETPID), 0 if never operated on
+};
+
+/// The syscalls the collectors need beyond /proc: the one seam that fakes replace in tests.
+/// Implementations must only read: no call here may change or remove an IPC object.
+/// Thread-safe: the real implementation holds no state.
+class IpcSyscalls {
+ public:
+  virtual ~IpcSyscalls() = default;
+
+  /// Reads every semaphore of array `semid` (listed with `listed_semaphores` semaphores).
+  /// `states` gets one entry per semaphore on kOk and is left empty otherwise.
+  virtual SyscallResult ReadSemaphores(int32_t semid, uint64_t listed_semaphores,
+                                       std::vector<SemaphoreState>* states) = 0;
+
+  /// Reads msg_qbytes, the capacity of queue `msqid` in bytes.
+  virtual SyscallResult ReadQueueCapacity(int32_t msqid, uint64_t* capacity_bytes) = 0;
+
+  /// The page size that kernel.shmall is counted in.
+  virtual uint64_t PageSize() const = 0;
+};
+
+/// The real thing: semctl and msgctl on the calling thread's IPC namespace.
+class LinuxIpcSyscalls final : public IpcSyscalls {
+ public:
+  SyscallResult ReadSemaphores(int32_t semid, uint64_t listed_semaphores,
+                               std::vector<SemaphoreState>* states) override;
+  SyscallResult ReadQueueCapacity(int32_t msqid, uint64_t* capacity_bytes) override;
+  uint64_t PageSize() const override;
+};
+
+}  // namespace ipc_exporter

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "account_names.h"
+#include "exposition_writer.h"
+#include "sysv_records.h"
+
+namespace ipc_exporter {
+
+/// The identity labels of one SysV object, formatted once and reused by all its series.
+struct ObjectIdentity {
+  std::string key;  // 0x%08x, lower case, as ipcs prints it
+  std::string id;   // decimal shmid / semid / msqid
+};
+
+inline ObjectIdentity IdentityOf(uint32_t key, int32_t id) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof(buffer), "0x%08x", key);
+  return ObjectIdentity{buffer, std::to_string(id)};
+}
+
+/// A per-object gauge family: its name, its HELP sentence, and how to read its value from a
+/// record (nullopt leaves that object out of the family).
+template <typename Record>
+struct ObjectGauge {
+  std::string_view name;
+  std::string_view help;
+  std::optional<uint64_t> (*value)(const Record& record);
+};
+
+/// Writes each family of `gauges` with one sample per record, labelled key and `id_label`.
+/// `records` and `identities` run in parallel, already in output order.
+template <typename Record>
+void WriteObjectGauges(ExpositionWriter& out, std::string_view id_label,
+                       const std::vector<Record>& records,
+                       const std::vector<ObjectIdentity>& identities,
+                       std::span<const ObjectGauge<Record>> gauges) {
+  for (const ObjectGauge<Record>& gauge : gauges) {
+    out.Family(gauge.name, gauge.help);
+    for (size_t i = 0; i < records.size(); ++i) {
+      std::optional<uint64_t> value = gauge.value(records[i]);
+      if (!value) continue;
+      out.Sample({{"key", identities[i].key}, {id_label, identities[i].id}}, *value);
+    }
+  }
+}
+
+/// The permission bits as a four-digit octal string, e.g. "0600".
+std::string FormatMode(uint32_t perms);
+
+/// Writes the `_info` family: value 1, with the descriptive labels that per-object series leave
+/// out (uid, user, gid, group, cuid, cgid, mode), to be joined on the id label.
+template <typename Record>
+void WriteOwnershipInfo(ExpositionWriter& out, std::string_view name, std::string_view help,
+                        std::string_view id_label, const std::vector<Record>& records,
+                        const std::vector<ObjectIdentity>& identities, AccountNames& names,
+                        const IpcOwnership& (*owner_of)(const Record&)) {
+  out.Family(name, help);
+  for (size_t i = 0; i < records.size(); ++i) {
+    const IpcOwnership& owner = owner_of(records[i]);
+    std::string uid = std::to_string(owner.uid);
+    std::string gid = std::to_string(owner.gid);
+    std::string cuid = std::to_string(owner.cuid);
+    std::string cgid = std::to_string(owner.cgid);
+    std::string user = names.UserName(owner.uid);
+    std::string group = names.GroupName(owner.gid);
+    std::string mode = FormatMode(owner.perms);
+    out.Sample({{"key", identities[i].key},
+                {id_label, identities[i].id},
+                {"uid", uid},
+                {"user", user},
+                {"gid", gid},
+                {"group", group},
+                {"cuid", cuid},
+                {"cgid", cgid},
+                {"mode", mode}},
+               uint64_t{1});
+  }
+}
+
+/// Writes a family with a single unlabelled sample; nothing if `value` is unknown.
+void WriteSingleGauge(ExpositionWriter& out, std::string_view name, std::string_view help,
+                      std::optional<uint64_t> value);
+void WriteSingleGauge(ExpositionWriter& out, std::string_view name, std::string_view help,
+                      std::optional<double> value);
+
+}  // namespace ipc_exporter

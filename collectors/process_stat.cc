@@ -1,0 +1,61 @@
+#include "process_stat.h"
+
+#include <charconv>
+#include <vector>
+
+namespace ipc_exporter {
+namespace {
+
+bool ParseU64(std::string_view text, uint64_t* value) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+std::optional<ProcessStat> ParseProcessStat(std::string_view text) {
+  size_t open = text.find('(');
+  size_t close = text.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+    return std::nullopt;
+  }
+  ProcessStat stat;
+  stat.command = std::string(text.substr(open + 1, close - open - 1));
+
+  // Fields from 3 (state) on, split on spaces.
+  std::vector<std::string_view> fields;
+  std::string_view rest = text.substr(close + 1);
+  size_t i = 0;
+  while (i < rest.size() && fields.size() < 22) {
+    while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\n')) ++i;
+    size_t start = i;
+    while (i < rest.size() && rest[i] != ' ' && rest[i] != '\n') ++i;
+    if (i > start) fields.push_back(rest.substr(start, i - start));
+  }
+  // fields[0] is field 3, so field N is fields[N - 3].
+  if (fields.size() < 22) return std::nullopt;
+  if (!ParseU64(fields[14 - 3], &stat.user_ticks) ||
+      !ParseU64(fields[15 - 3], &stat.system_ticks) ||
+      !ParseU64(fields[22 - 3], &stat.start_ticks) ||
+      !ParseU64(fields[23 - 3], &stat.virtual_bytes) ||
+      !ParseU64(fields[24 - 3], &stat.resident_pages)) {
+    return std::nullopt;
+  }
+  return stat;
+}
+
+std::optional<uint64_t> ParseBootTime(std::string_view text) {
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    if (line.substr(0, 6) == "btime ") {
+      uint64_t value = 0;
+      if (ParseU64(line.substr(6), &value)) return value;
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace ipc_exporter

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ipc_exporter {
+
+/// The fields of /proc/PID/stat this project uses. Times in clock ticks, as the kernel counts.
+struct ProcessStat {
+  std::string command;          // field 2, comm, without the parentheses
+  uint64_t user_ticks = 0;      // field 14, utime
+  uint64_t system_ticks = 0;    // field 15, stime
+  uint64_t start_ticks = 0;     // field 22, starttime: ticks after boot
+  uint64_t virtual_bytes = 0;   // field 23, vsize
+  uint64_t resident_pages = 0;  // field 24, rss
+};
+
+/// Parses /proc/PID/stat. The command may hold spaces and parentheses, so the fields are counted
+/// from the last ')'. Returns nullopt for anything malformed. Pure.
+std::optional<ProcessStat> ParseProcessStat(std::string_view text);
+
+/// Reads `btime` (boot time, Unix seconds) from the text of /proc/stat. Pure.
+std::optional<uint64_t> ParseBootTime(std::string_view text);
+
+}  // namespace ipc_exporter

@@ -1,0 +1,91 @@
+#include "http_encoding.h"
+
+#include <zlib.h>
+
+#include <cctype>
+#include <charconv>
+#include <optional>
+#include <stdexcept>
+
+namespace ipc_exporter {
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The q-value of one element ("gzip;q=0.5"); 1 when absent, 0 when unreadable (be strict).
+double QValue(std::string_view params) {
+  while (!params.empty()) {
+    size_t semicolon = params.find(';');
+    std::string_view param = Trim(params.substr(0, semicolon));
+    params.remove_prefix(semicolon == std::string_view::npos ? params.size() : semicolon + 1);
+    if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+      std::string value(param.substr(2));
+      try {
+        size_t used = 0;
+        double q = std::stod(value, &used);
+        return used == value.size() ? q : 0;
+      } catch (const std::exception&) {
+        return 0;
+      }
+    }
+  }
+  return 1;
+}
+
+}  // namespace
+
+bool AcceptsGzip(std::string_view accept_encoding) {
+  std::optional<double> gzip_q;
+  std::optional<double> any_q;
+  while (!accept_encoding.empty()) {
+    size_t comma = accept_encoding.find(',');
+    std::string_view element = accept_encoding.substr(0, comma);
+    accept_encoding.remove_prefix(comma == std::string_view::npos ? accept_encoding.size()
+                                                                  : comma + 1);
+    size_t semicolon = element.find(';');
+    std::string_view coding = Trim(element.substr(0, semicolon));
+    double q = semicolon == std::string_view::npos ? 1 : QValue(element.substr(semicolon + 1));
+    if (EqualsIgnoreCase(coding, "gzip") || EqualsIgnoreCase(coding, "x-gzip")) gzip_q = q;
+    if (coding == "*") any_q = q;
+  }
+  if (gzip_q) return *gzip_q > 0;
+  return any_q.value_or(0) > 0;
+}
+
+std::string GzipCompress(std::string_view data, int level) {
+  z_stream stream{};
+  // 15 window bits + 16 asks zlib for a gzip header and trailer instead of zlib's own.
+  if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("zlib deflateInit2 failed");
+  }
+  std::string out;
+  out.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
+  // zlib's API is not const-correct; it never writes through next_in.
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int result = deflate(&stream, Z_FINISH);
+  size_t produced = stream.total_out;
+  deflateEnd(&stream);
+  if (result != Z_STREAM_END) throw std::runtime_error("zlib deflate did not finish");
+  out.resize(produced);
+  return out;
+}
+
+}  // namespace ipc_exporter

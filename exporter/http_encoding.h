@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ipc_exporter {
+
+/// True if an Accept-Encoding header value admits gzip: "gzip" or "*" with a q-value above 0,
+/// and gzip not refused explicitly with q=0. Pure.
+bool AcceptsGzip(std::string_view accept_encoding);
+
+/// Compresses `data` into a gzip member (RFC 1952) at `level` (1-9). Throws std::runtime_error
+/// if zlib fails.
+std::string GzipCompress(std::string_view data, int level);
+
+}  // namespace ipc_exporter

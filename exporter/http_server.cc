@@ -1,0 +1,141 @@
+#include "http_server.h"
+
+#include <CivetServer.h>
+
+#include <cstring>
+#include <string_view>
+
+#include "http_encoding.h"
+#include "landing_page.h"
+#include "logging.h"
+
+namespace ipc_exporter {
+namespace {
+
+constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+// Writes a complete response. `body` is sent unless the request was HEAD.
+int Respond(mg_connection* connection, int status, std::string_view content_type,
+            std::string_view body, bool head,
+            std::initializer_list<std::pair<const char*, const char*>> extra_headers = {}) {
+  mg_response_header_start(connection, status);
+  mg_response_header_add(connection, "Content-Type", content_type.data(),
+                         static_cast<int>(content_type.size()));
+  std::string length = std::to_string(body.size());
+  mg_response_header_add(connection, "Content-Length", length.c_str(), -1);
+  for (const auto& [name, value] : extra_headers) {
+    mg_response_header_add(connection, name, value, -1);
+  }
+  mg_response_header_send(connection);
+  if (!head && !body.empty()) mg_write(connection, body.data(), body.size());
+  return status;
+}
+
+int RespondText(mg_connection* connection, int status, std::string_view text, bool head,
+                std::initializer_list<std::pair<const char*, const char*>> extra_headers = {}) {
+  return Respond(connection, status, "text/plain; charset=utf-8", text, head, extra_headers);
+}
+
+/// Counts a scrape in flight for as long as it lives.
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<int>& counter) : counter_(counter), count_(++counter) {}
+  ~InFlight() { --counter_; }
+  int count() const { return count_; }
+
+ private:
+  std::atomic<int>& counter_;
+  int count_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
+    : config_(config), scraper_(scraper) {
+  std::string ports;
+  for (const std::string& address : config_.listen_addresses) {
+    if (!ports.empty()) ports.push_back(',');
+    ports += address;
+  }
+  // Enough workers that requests over --web.max-requests reach the handler and get a 503
+  // instead of queueing in the accept backlog.
+  int threads = (config_.max_requests > 0 ? config_.max_requests : 40) + 8;
+  std::vector<std::string> options = {
+      "listening_ports",       ports,   "num_threads",       std::to_string(threads),
+      "request_timeout_ms",    "60000", "enable_keep_alive", "yes",
+      "keep_alive_timeout_ms", "60000",
+  };
+  try {
+    server_ = std::make_unique<CivetServer>(options);
+  } catch (const CivetException& error) {
+    throw std::runtime_error(std::string("cannot listen on ") + ports + ": " + error.what());
+  }
+  if (server_->getContext() == nullptr) throw std::runtime_error("cannot listen on " + ports);
+  // CivetServer hands out its context as const, but registering a handler is what it is for.
+  mg_set_request_handler(const_cast<mg_context*>(server_->getContext()), "/",
+                         &HttpServer::HandleRequest, this);
+
+  std::vector<mg_server_port> bound = server_->getListeningPortsFull();
+  for (size_t i = 0; i < bound.size() && i < config_.listen_addresses.size(); ++i) {
+    const std::string& address = config_.listen_addresses[i];
+    bound_addresses_.push_back(address.substr(0, address.rfind(':') + 1) +
+                               std::to_string(bound[i].port));
+  }
+}
+
+HttpServer::~HttpServer() {
+  if (server_) server_->close();
+}
+
+int HttpServer::HandleRequest(mg_connection* connection, void* self) {
+  return static_cast<HttpServer*>(self)->Dispatch(connection);
+}
+
+int HttpServer::Dispatch(mg_connection* connection) {
+  const mg_request_info* request = mg_get_request_info(connection);
+  std::string_view method = request->request_method ? request->request_method : "";
+  std::string_view path = request->local_uri ? request->local_uri : "";
+  bool head = method == "HEAD";
+  bool known_path = path == config_.telemetry_path || path == "/" || path == "/healthz";
+  if (!known_path) return RespondText(connection, 404, "404 page not found\n", head);
+  if (method != "GET" && !head) {
+    return RespondText(connection, 405, "405 method not allowed\n", false,
+                       {{"Allow", "GET, HEAD"}});
+  }
+  if (path == config_.telemetry_path) return ServeMetrics(connection, head);
+  if (path == "/healthz") return RespondText(connection, 200, "OK\n", head);
+  std::string page = RenderLandingPage(config_.telemetry_path, scraper_.Statuses());
+  return Respond(connection, 200, "text/html; charset=utf-8", page, head);
+}
+
+int HttpServer::ServeMetrics(mg_connection* connection, bool head) {
+  InFlight in_flight(scrapes_in_flight_);
+  if (config_.max_requests > 0 && in_flight.count() > config_.max_requests) {
+    Log(LogLevel::kWarn, "too many concurrent scrapes, answering 503",
+        {{"limit", std::to_string(config_.max_requests)}});
+    return RespondText(connection, 503, "503 too many concurrent scrapes (--web.max-requests)\n",
+                       head);
+  }
+  std::string body;
+  try {
+    body = scraper_.Scrape();
+  } catch (const std::exception& error) {
+    Log(LogLevel::kError, "scrape failed", {{"err", error.what()}});
+    return RespondText(connection, 500, "500 scrape failed\n", head);
+  }
+  const char* accept_encoding = mg_get_header(connection, "Accept-Encoding");
+  if (accept_encoding != nullptr && AcceptsGzip(accept_encoding)) {
+    std::string compressed;
+    try {
+      compressed = GzipCompress(body, config_.gzip_level);
+    } catch (const std::exception& error) {
+      Log(LogLevel::kError, "gzip failed", {{"err", error.what()}});
+      return RespondText(connection, 500, "500 compression failed\n", head);
+    }
+    return Respond(connection, 200, kMetricsContentType, compressed, head,
+                   {{"Content-Encoding", "gzip"}, {"Vary", "Accept-Encoding"}});
+  }
+  return Respond(connection, 200, kMetricsContentType, body, head, {{"Vary", "Accept-Encoding"}});
+}
+
+}  // namespace ipc_exporter

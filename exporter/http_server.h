@@ -1,0 +1,50 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "scraper.h"
+
+class CivetServer;
+struct mg_connection;
+
+namespace ipc_exporter {
+
+struct HttpServerConfig {
+  std::vector<std::string> listen_addresses;  // "a.b.c.d:port", port 0 = any free port
+  std::string telemetry_path = "/metrics";
+  int max_requests = 40;  // concurrent scrapes; 0 = no limit
+  int gzip_level = 1;
+};
+
+/// Serves the telemetry path, "/" and "/healthz" with CivetWeb, on exact paths only.
+///
+/// CivetWeb matches handlers by case-insensitive prefix, so one handler takes every request and
+/// dispatches on the exact path here. Thread-safe: CivetWeb calls it from its worker threads.
+class HttpServer {
+ public:
+  /// Starts listening; throws std::runtime_error if an address cannot be bound.
+  HttpServer(const HttpServerConfig& config, Scraper& scraper);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// The addresses actually bound, with the ports the kernel chose for port 0.
+  const std::vector<std::string>& bound_addresses() const { return bound_addresses_; }
+
+ private:
+  static int HandleRequest(mg_connection* connection, void* self);
+  int Dispatch(mg_connection* connection);
+  int ServeMetrics(mg_connection* connection, bool head);
+
+  HttpServerConfig config_;
+  Scraper& scraper_;
+  std::atomic<int> scrapes_in_flight_{0};
+  std::unique_ptr<CivetServer> server_;
+  std::vector<std::string> bound_addresses_;
+};
+
+}  // namespace ipc_exporter

@@ -1,0 +1,129 @@
+#include "options.h"
+
+#include <arpa/inet.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <map>
+
+#include "build_info.h"
+#include "collector.h"
+
+namespace ipc_exporter {
+
+std::optional<std::string> NormaliseListenAddress(const std::string& address, std::string* why) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos) {
+    *why = "\"" + address + "\" has no port; write HOST:PORT or :PORT";
+    return std::nullopt;
+  }
+  std::string host = address.substr(0, colon);
+  std::string port_text = address.substr(colon + 1);
+  int port = -1;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 || port > 65535) {
+    *why = "\"" + address + "\" has no valid port (0-65535)";
+    return std::nullopt;
+  }
+  if (!host.empty() && host.front() == '[') {
+    *why = "\"" + address + "\": IPv6 is not supported by Debian's CivetWeb build";
+    return std::nullopt;
+  }
+  if (host.empty()) host = "0.0.0.0";
+  if (host == "localhost") host = "127.0.0.1";
+  in_addr parsed{};
+  if (::inet_pton(AF_INET, host.c_str(), &parsed) != 1) {
+    *why = "\"" + address + "\": the host must be an IPv4 address, localhost, or empty";
+    return std::nullopt;
+  }
+  return host + ":" + std::to_string(port);
+}
+
+ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
+                                   std::ostream& err) {
+  Options options;
+  CLI::App app{
+      "Prometheus exporter for Linux System V IPC objects: shared memory segments, "
+      "semaphore arrays and message queues.",
+      "ipc_exporter"};
+  app.get_formatter()->column_width(44);
+
+  std::vector<std::string> addresses;
+  app.add_option("--web.listen-address", addresses,
+                 "Address to listen on, HOST:PORT or :PORT; repeat for several. Default :" +
+                     std::to_string(kDefaultPort) + ".")
+      ->type_name("ADDR");
+  app.add_option("--web.telemetry-path", options.telemetry_path,
+                 "Path under which to expose metrics.")
+      ->capture_default_str();
+  app.add_option("--web.max-requests", options.max_requests,
+                 "Maximum number of scrapes served at once; more get 503. 0 means no limit.")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--web.gzip-level", options.gzip_level,
+                 "gzip level for clients that accept gzip (1 fastest - 9 smallest).")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 9));
+  app.add_option("--path.procfs", options.procfs, "procfs mount point.")->capture_default_str();
+
+  std::map<std::string, bool> collector_flags;
+  std::map<std::string, CLI::Option*> collector_options;
+  for (const CollectorInfo& info : AllCollectors()) {
+    std::string name(info.name);
+    collector_flags[name] = info.enabled_by_default;
+    collector_options[name] =
+        app.add_flag("--collector." + name + ",!--no-collector." + name, collector_flags[name],
+                     "Enable the " + name + " collector: " + std::string(info.help) +
+                         " (default: " + (info.enabled_by_default ? "enabled" : "disabled") + ").");
+  }
+  bool disable_defaults = false;
+  app.add_flag("--collector.disable-defaults", disable_defaults,
+               "Disable every collector not enabled explicitly with --collector.NAME.");
+
+  app.add_option("--log.level", options.log_level, "Log level: debug, info, warn, error.")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  std::string log_format = "logfmt";
+  app.add_option("--log.format", log_format, "Log format: logfmt or json.")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"logfmt", "json"}));
+  app.add_flag("--once", options.once,
+               "Write one scrape to standard output and exit (for textfile collectors and "
+               "debugging); process_* metrics are left out.");
+  app.set_version_flag("--version", std::string(VersionLine()));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error, out, err);
+    return ParsedCommandLine{std::nullopt, code};
+  }
+
+  if (options.telemetry_path.empty() || options.telemetry_path.front() != '/' ||
+      options.telemetry_path == "/" || options.telemetry_path == "/healthz") {
+    err << "--web.telemetry-path: \"" << options.telemetry_path
+        << "\" must start with / and not be / or /healthz\n";
+    return ParsedCommandLine{std::nullopt, 2};
+  }
+  if (addresses.empty()) addresses.push_back(":" + std::to_string(kDefaultPort));
+  for (const std::string& address : addresses) {
+    std::string why;
+    std::optional<std::string> normalised = NormaliseListenAddress(address, &why);
+    if (!normalised) {
+      err << "--web.listen-address: " << why << "\n";
+      return ParsedCommandLine{std::nullopt, 2};
+    }
+    options.listen_addresses.push_back(*normalised);
+  }
+  for (const CollectorInfo& info : AllCollectors()) {
+    std::string name(info.name);
+    bool explicit_flag = collector_options[name]->count() > 0;
+    bool enabled = collector_flags[name];
+    if (disable_defaults && !explicit_flag) enabled = false;
+    if (enabled) options.collectors.push_back(name);
+  }
+  options.log_format = log_format == "json" ? LogFormat::kJson : LogFormat::kLogfmt;
+  return ParsedCommandLine{options, 0};
+}
+
+}  // namespace ipc_exporter

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ipc_exporter {
+
+/// The default port: the 9100-9999 exporter range is fully allocated, so a fixed port above
+/// 10000 that the Prometheus wiki's default-port list does not name (see README).
+inline constexpr int kDefaultPort = 12110;
+
+enum class LogFormat { kLogfmt, kJson };
+
+/// Everything the command line decides.
+struct Options {
+  std::vector<std::string> listen_addresses;  // normalised to "a.b.c.d:port"
+  std::string telemetry_path = "/metrics";
+  int max_requests = 40;  // concurrent scrapes; 0 = no limit
+  std::string procfs = "/proc";
+  std::vector<std::string> collectors;  // enabled, in table order
+  std::string log_level = "info";
+  LogFormat log_format = LogFormat::kLogfmt;
+  int gzip_level = 1;
+  bool once = false;
+};
+
+/// The outcome of reading the command line: options to run with, or an exit code when the
+/// command line asked for --help / --version or was wrong (the message is already printed).
+struct ParsedCommandLine {
+  std::optional<Options> options;
+  int exit_code = 0;
+};
+
+ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
+                                   std::ostream& err);
+
+/// Turns a listen address into CivetWeb's form: ":PORT" becomes "0.0.0.0:PORT" and "localhost"
+/// becomes 127.0.0.1. Returns nullopt with `why` set for anything Debian's CivetWeb cannot bind
+/// (it has no IPv6) or that is not an address.
+std::optional<std::string> NormaliseListenAddress(const std::string& address, std::string* why);
+
+}  // namespace ipc_exporter
