@@ -1,0 +1,28 @@
+#include "fakes.h"
+
+namespace ipc_exporter::testing {
+
+FakeIpcSyscalls FixtureSyscalls(const std::string& fixture) {
+  FakeIpcSyscalls fake;
+  if (fixture == "normal") {
+    // semid 0: two semaphores, one with a waiter for increase, one with two waiting for zero.
+    fake.semaphores[0] = {{}, {{5, 1, 0, 1234}, {0, 0, 2, 1240}}};
+    fake.semaphores[32769] = {{}, {{1, 0, 0, 2001}, {65535, 0, 0, 2002}, {0, 0, 0, 0}}};
+    fake.semaphores[65538] = {{SyscallOutcome::kDenied, 13}, {}};
+    // semid 98307 is listed but has no answer: removed between listing and reading.
+    fake.queues[0] = {{}, 16384};
+    fake.queues[32769] = {{}, 65536};
+    // msqid 65538 likewise vanishes.
+  }
+  if (fixture == "old_kernel") {
+    fake.semaphores[0] = {{}, {{1, 0, 0, 100}}};
+    fake.queues[0] = {{}, 16384};
+  }
+  return fake;
+}
+
+std::string FixtureProc(const std::string& fixture) {
+  return std::string(IPC_TEST_SOURCE_DIR) + "/fixtures/" + fixture + "/proc";
+}
+
+}  // namespace ipc_exporter::testing

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "account_names.h"
+#include "ipc_syscalls.h"
+
+namespace ipc_exporter::testing {
+
+/// Scripted answers for the syscall seam: what each semid / msqid reads as.
+class FakeIpcSyscalls final : public IpcSyscalls {
+ public:
+  struct SemAnswer {
+    SyscallResult result;
+    std::vector<SemaphoreState> states;
+  };
+  struct QueueAnswer {
+    SyscallResult result;
+    uint64_t capacity_bytes = 0;
+  };
+
+  std::map<int32_t, SemAnswer> semaphores;  // an id with no entry reads as gone
+  std::map<int32_t, QueueAnswer> queues;
+  uint64_t page_size = 4096;
+
+  SyscallResult ReadSemaphores(int32_t semid, uint64_t listed_semaphores,
+                               std::vector<SemaphoreState>* states) override {
+    states->clear();
+    auto it = semaphores.find(semid);
+    if (it == semaphores.end()) return {SyscallOutcome::kGone, 0};
+    if (it->second.result.outcome == SyscallOutcome::kOk) {
+      if (it->second.states.size() != listed_semaphores) return {SyscallOutcome::kGone, 0};
+      *states = it->second.states;
+    }
+    return it->second.result;
+  }
+
+  SyscallResult ReadQueueCapacity(int32_t msqid, uint64_t* capacity_bytes) override {
+    auto it = queues.find(msqid);
+    if (it == queues.end()) return {SyscallOutcome::kGone, 0};
+    *capacity_bytes = it->second.capacity_bytes;
+    return it->second.result;
+  }
+
+  uint64_t PageSize() const override { return page_size; }
+};
+
+/// Fixed account names, so fixture output does not depend on the machine's /etc/passwd.
+class FakeAccountNames final : public AccountNames {
+ public:
+  std::map<uint32_t, std::string> users = {{0, "root"}, {33, "www-data"}, {1000, "alice"}};
+  std::map<uint32_t, std::string> groups = {{0, "root"}, {33, "www-data"}, {1000, "staff"}};
+
+  std::string UserName(uint32_t uid) override {
+    auto it = users.find(uid);
+    return it == users.end() ? std::to_string(uid) : it->second;
+  }
+  std::string GroupName(uint32_t gid) override {
+    auto it = groups.find(gid);
+    return it == groups.end() ? std::to_string(gid) : it->second;
+  }
+};
+
+/// The syscall answers that go with the fixture tree `fixture` (normal, empty, old_kernel).
+FakeIpcSyscalls FixtureSyscalls(const std::string& fixture);
+
+/// The path of a fixture proc tree in the source tree.
+std::string FixtureProc(const std::string& fixture);
+
+}  // namespace ipc_exporter::testing

@@ -1,0 +1,156 @@
+#include "http_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace ipc_exporter::testing {
+namespace {
+
+int Connect(int port, int timeout_ms) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  timeval timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // tests talk to loopback only
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    int error = errno;
+    ::close(fd);
+    throw std::runtime_error(std::string("connect failed: ") + std::strerror(error));
+  }
+  return fd;
+}
+
+void SendAll(int fd, const std::string& bytes) {
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) throw std::runtime_error("send failed");
+    sent += static_cast<size_t>(n);
+  }
+}
+
+std::string ReadAll(int fd) {
+  std::string data;
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;  // closed, reset or timed out
+    data.append(buffer, static_cast<size_t>(n));
+  }
+  return data;
+}
+
+HttpResponse Parse(const std::string& raw) {
+  size_t header_end = raw.find("\r\n\r\n");
+  if (raw.compare(0, 5, "HTTP/") != 0 || header_end == std::string::npos) {
+    throw std::runtime_error("no HTTP response: \"" + raw.substr(0, 80) + "\"");
+  }
+  HttpResponse response;
+  response.status = std::stoi(raw.substr(raw.find(' ') + 1, 3));
+  size_t line_start = raw.find("\r\n") + 2;
+  while (line_start < header_end) {
+    size_t line_end = raw.find("\r\n", line_start);
+    std::string line = raw.substr(line_start, line_end - line_start);
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      size_t value_start = line.find_first_not_of(' ', colon + 1);
+      response.headers[name] = value_start == std::string::npos ? "" : line.substr(value_start);
+    }
+    line_start = line_end + 2;
+  }
+  response.body = raw.substr(header_end + 4);
+  return response;
+}
+
+std::string RequestText(const std::string& method, const std::string& path,
+                        const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  request += "Connection: close\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  return request + "\r\n";
+}
+
+}  // namespace
+
+HttpResponse HttpRequest(int port, const std::string& method, const std::string& path,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         int timeout_ms) {
+  int fd = Connect(port, timeout_ms);
+  std::string raw;
+  try {
+    SendAll(fd, RequestText(method, path, headers));
+    raw = ReadAll(fd);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return Parse(raw);
+}
+
+std::string RawExchange(int port, const std::string& bytes, int timeout_ms) {
+  int fd = Connect(port, timeout_ms);
+  std::string raw;
+  try {
+    SendAll(fd, bytes);
+    raw = ReadAll(fd);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return raw;
+}
+
+int SendRequestWithoutReading(int port, const std::string& path) {
+  int fd = Connect(port, 15000);
+  SendAll(fd, RequestText("GET", path, {}));
+  return fd;
+}
+
+HttpResponse ReadResponse(int socket, int timeout_ms) {
+  timeval timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  ::setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  std::string raw = ReadAll(socket);
+  ::close(socket);
+  return Parse(raw);
+}
+
+std::string Gunzip(const std::string& compressed) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) throw std::runtime_error("inflateInit2 failed");
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  stream.avail_in = static_cast<uInt>(compressed.size());
+  std::string out;
+  char buffer[65536];
+  int result = Z_OK;
+  while (result != Z_STREAM_END) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof(buffer);
+    result = inflate(&stream, Z_NO_FLUSH);
+    if (result != Z_OK && result != Z_STREAM_END) {
+      inflateEnd(&stream);
+      throw std::runtime_error("corrupt gzip data");
+    }
+    out.append(buffer, sizeof(buffer) - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  return out;
+}
+
+}  // namespace ipc_exporter::testing

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ipc_exporter::testing {
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+};
+
+/// Sends one HTTP/1.1 request to 127.0.0.1:`port` with "Connection: close" and reads the whole
+/// answer. Bounded: every socket operation times out after `timeout_ms`. Throws on failure.
+HttpResponse HttpRequest(int port, const std::string& method, const std::string& path,
+                         const std::vector<std::pair<std::string, std::string>>& headers = {},
+                         int timeout_ms = 15000);
+
+/// Sends raw bytes and returns whatever comes back before the server closes or the timeout.
+std::string RawExchange(int port, const std::string& bytes, int timeout_ms = 5000);
+
+/// Opens a connection and sends a request without reading the answer; returns the socket.
+int SendRequestWithoutReading(int port, const std::string& path);
+
+/// Reads the answer of a socket from SendRequestWithoutReading and closes it.
+HttpResponse ReadResponse(int socket, int timeout_ms = 15000);
+
+/// Inflates a gzip body; throws on corrupt data.
+std::string Gunzip(const std::string& compressed);
+
+}  // namespace ipc_exporter::testing

@@ -1,0 +1,191 @@
+// The collectors over fixture /proc trees with scripted syscalls: what /proc alone cannot show on
+// demand (vanishing objects, refused and failing syscalls, old kernels, broken files).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "collector.h"
+#include "exposition.h"
+#include "fakes.h"
+
+namespace ipc_exporter {
+namespace {
+
+using testing::FakeAccountNames;
+using testing::FakeIpcSyscalls;
+using testing::FindSample;
+using testing::FindSamples;
+using testing::FixtureProc;
+using testing::ParsedSample;
+using testing::ParseExposition;
+
+struct Collected {
+  std::string text;
+  std::vector<ParsedSample> samples;
+  std::vector<std::string> errors;
+};
+
+Collected Collect(const std::string& collector, const std::string& proc_root,
+                  FakeIpcSyscalls syscalls) {
+  ProcFs proc(proc_root);
+  FakeAccountNames names;
+  CollectorContext context{proc, syscalls, names};
+  for (const CollectorInfo& info : AllCollectors()) {
+    if (info.name != collector) continue;
+    Collected result;
+    ExpositionWriter writer(&result.text);
+    info.create(context)->Collect(writer, &result.errors);
+    result.samples = ParseExposition(result.text);
+    return result;
+  }
+  throw std::runtime_error("no collector " + collector);
+}
+
+TEST(ShmCollector, NormalHost) {
+  Collected c = Collect("shm", FixtureProc("normal"), testing::FixtureSyscalls("normal"));
+  EXPECT_TRUE(c.errors.empty());
+  const std::map<std::string, std::string> beef = {{"key", "0xdeadbeef"}, {"shmid", "32769"}};
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segment_size_bytes", beef), "16777216");
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segment_resident_bytes", beef), "8388608");
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segment_swapped_bytes", beef), "4194304");
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segment_marked_for_destruction", beef), "0");
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segment_marked_for_destruction", {{"shmid", "0"}}),
+            "1");  // perms 1600: SHM_DEST
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segment_locked", {{"shmid", "65538"}}),
+            "1");  // perms 2600: SHM_LOCKED
+  EXPECT_EQ(
+      FindSample(c.samples, "ipc_shm_segment_info",
+                 {{"shmid", "32769"}, {"user", "alice"}, {"group", "staff"}, {"mode", "0640"}}),
+      "1");
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segments"), "3");
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_size_bytes"), std::to_string(65536 + 16777216 + 4096));
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_resident_bytes"),
+            std::to_string(65536 + 8388608 + 4096));
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segment_size_limit_bytes"), "18446744073692774399");
+  // 18446744073692774399 pages of 4096 bytes: beyond 64 bits, written as a float.
+  EXPECT_DOUBLE_EQ(std::stod(*FindSample(c.samples, "ipc_shm_size_limit_bytes")),
+                   18446744073692774399.0 * 4096.0);
+}
+
+TEST(ShmCollector, OldKernelWithoutRssColumnsLeavesThoseFamiliesOut) {
+  Collected c = Collect("shm", FixtureProc("old_kernel"), testing::FixtureSyscalls("old_kernel"));
+  EXPECT_TRUE(c.errors.empty());
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segment_size_bytes", {{"shmid", "0"}}), "1048576");
+  EXPECT_TRUE(FindSamples(c.samples, "ipc_shm_segment_resident_bytes").empty());
+  EXPECT_TRUE(FindSamples(c.samples, "ipc_shm_resident_bytes").empty());
+  EXPECT_TRUE(FindSamples(c.samples, "ipc_shm_rmid_forced").empty());  // no such file there
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segments_limit"), "4096");
+}
+
+TEST(SemCollector, NormalHost) {
+  Collected c = Collect("sem", FixtureProc("normal"), testing::FixtureSyscalls("normal"));
+  EXPECT_TRUE(c.errors.empty()) << c.errors.front();
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_value", {{"semid", "0"}, {"semnum", "0"}}), "5");
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_ncount", {{"semid", "0"}, {"semnum", "0"}}), "1");
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_zcount", {{"semid", "0"}, {"semnum", "1"}}), "2");
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_last_operation_pid", {{"semid", "0"}, {"semnum", "1"}}),
+            "1240");
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_value", {{"semid", "32769"}, {"semnum", "1"}}), "65535");
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_array_values_readable", {{"semid", "32769"}}), "1");
+}
+
+TEST(SemCollector, RefusedArrayIsMarkedAndHasNoInventedValues) {
+  Collected c = Collect("sem", FixtureProc("normal"), testing::FixtureSyscalls("normal"));
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_array_values_readable", {{"semid", "65538"}}), "0");
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_array_semaphores", {{"semid", "65538"}}), "1");
+  EXPECT_TRUE(FindSamples(c.samples, "ipc_sem_value", {{"semid", "65538"}}).empty());
+  EXPECT_TRUE(FindSamples(c.samples, "ipc_sem_ncount", {{"semid", "65538"}}).empty());
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_array_info", {{"semid", "65538"}, {"user", "4242"}}),
+            "1");  // no account: the uid stands in, as ipcs does
+}
+
+TEST(SemCollector, VanishedArrayIsSkippedSilentlyAndNotCounted) {
+  Collected c = Collect("sem", FixtureProc("normal"), testing::FixtureSyscalls("normal"));
+  EXPECT_TRUE(c.errors.empty());
+  EXPECT_NE(c.text.find("semid=\"65538\""), std::string::npos);
+  EXPECT_EQ(c.text.find("semid=\"98307\""), std::string::npos);
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_arrays"), "3");
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_semaphores"), "6");
+}
+
+TEST(SemCollector, FailingSyscallIsAnErrorAndTheArrayUnreadable) {
+  FakeIpcSyscalls syscalls = testing::FixtureSyscalls("normal");
+  syscalls.semaphores[0] = {{SyscallOutcome::kFailed, EIO}, {}};
+  Collected c = Collect("sem", FixtureProc("normal"), syscalls);
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_NE(c.errors[0].find("semid 0"), std::string::npos) << c.errors[0];
+  EXPECT_EQ(FindSample(c.samples, "ipc_sem_array_values_readable", {{"semid", "0"}}), "0");
+  EXPECT_TRUE(FindSamples(c.samples, "ipc_sem_value", {{"semid", "0"}}).empty());
+}
+
+TEST(MsgCollector, NormalHost) {
+  Collected c = Collect("msg", FixtureProc("normal"), testing::FixtureSyscalls("normal"));
+  EXPECT_TRUE(c.errors.empty());
+  const std::map<std::string, std::string> q = {{"key", "0x000003e8"}, {"msqid", "0"}};
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queue_messages", q), "3");
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queue_bytes", q), "300");
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queue_capacity_bytes", q), "16384");
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queue_last_receive_pid", q), "502");
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queue_capacity_bytes", {{"msqid", "32769"}}), "65536");
+  EXPECT_EQ(c.text.find("msqid=\"65538\""), std::string::npos);  // vanished
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queues"), "2");
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_messages"), "3");
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_bytes"), "300");
+}
+
+TEST(MsgCollector, RefusedCapacityIsLeftOutNotZero) {
+  FakeIpcSyscalls syscalls = testing::FixtureSyscalls("normal");
+  syscalls.queues[0] = {{SyscallOutcome::kDenied, EACCES}, 0};
+  Collected c = Collect("msg", FixtureProc("normal"), syscalls);
+  EXPECT_TRUE(c.errors.empty());
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queue_capacity_bytes", {{"msqid", "0"}}), std::nullopt);
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queue_messages", {{"msqid", "0"}}), "3");
+}
+
+TEST(Collectors, EmptyHostHasTotalsAndLimitsOnly) {
+  for (const char* name : {"shm", "sem", "msg"}) {
+    Collected c = Collect(name, FixtureProc("empty"), testing::FixtureSyscalls("empty"));
+    EXPECT_TRUE(c.errors.empty()) << name;
+    for (const ParsedSample& s : c.samples) EXPECT_TRUE(s.labels.empty()) << s.name;
+  }
+  Collected sem = Collect("sem", FixtureProc("empty"), {});
+  EXPECT_EQ(FindSample(sem.samples, "ipc_sem_arrays_limit"), "128");
+  EXPECT_EQ(FindSample(sem.samples, "ipc_sem_arrays"), "0");
+}
+
+class BrokenTree : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() /
+            ("ipc_broken_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::copy(FixtureProc("normal"), root_, std::filesystem::copy_options::recursive);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  std::filesystem::path root_;
+};
+
+TEST_F(BrokenTree, MissingTableThrowsSoNothingIsWritten) {
+  std::filesystem::remove(root_ / "sysvipc/shm");
+  EXPECT_THROW(Collect("shm", root_.string(), {}), ProcFsError);
+}
+
+TEST_F(BrokenTree, MalformedRowIsReportedAndTheRestStillExported) {
+  std::ofstream(root_ / "sysvipc/msg", std::ios::app) << "1 2 3 garbage\n";
+  Collected c = Collect("msg", root_.string(), testing::FixtureSyscalls("normal"));
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_NE(c.errors[0].find("sysvipc/msg line 5"), std::string::npos) << c.errors[0];
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queues"), "2");
+}
+
+TEST_F(BrokenTree, MalformedLimitIsReportedAndLeftOut) {
+  std::ofstream(root_ / "sys/kernel/shmmni") << "many\n";
+  Collected c = Collect("shm", root_.string(), {});
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segments_limit"), std::nullopt);
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segments"), "3");
+}
+
+}  // namespace
+}  // namespace ipc_exporter

@@ -1,0 +1,60 @@
+#include "exposition_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+namespace ipc_exporter {
+namespace {
+
+TEST(ExpositionWriter, WritesHeaderOnceBeforeFirstSample) {
+  std::string out;
+  ExpositionWriter writer(&out);
+  writer.Family("a_bytes", "Size of a.");
+  writer.Sample({{"id", "1"}}, uint64_t{10});
+  writer.Sample({{"id", "2"}}, uint64_t{20});
+  EXPECT_EQ(out,
+            "# HELP a_bytes Size of a.\n# TYPE a_bytes gauge\n"
+            "a_bytes{id=\"1\"} 10\na_bytes{id=\"2\"} 20\n");
+}
+
+TEST(ExpositionWriter, FamilyWithoutSamplesLeavesNoTrace) {
+  std::string out;
+  ExpositionWriter writer(&out);
+  writer.Family("unused", "Never sampled.");
+  writer.Family("used_total", "Counted.", MetricType::kCounter);
+  writer.Sample({}, uint64_t{1});
+  EXPECT_EQ(out, "# HELP used_total Counted.\n# TYPE used_total counter\nused_total 1\n");
+}
+
+TEST(ExpositionWriter, EscapesLabelValuesAndHelp) {
+  std::string out;
+  ExpositionWriter writer(&out);
+  writer.Family("x", "Back\\slash and\nnewline \"kept\".");
+  writer.Sample({{"cmd", "a\"b\\c\nd"}, {"n", ""}}, uint64_t{1});
+  EXPECT_EQ(out,
+            "# HELP x Back\\\\slash and\\nnewline \"kept\".\n# TYPE x gauge\n"
+            "x{cmd=\"a\\\"b\\\\c\\nd\",n=\"\"} 1\n");
+}
+
+TEST(ExpositionWriter, WritesNumbersExactly) {
+  std::string out;
+  ExpositionWriter writer(&out);
+  writer.Family("v", "Values.");
+  writer.Sample({{"k", "max"}}, std::numeric_limits<uint64_t>::max());
+  writer.Sample({{"k", "neg"}}, int64_t{-5});
+  writer.Sample({{"k", "half"}}, 0.5);
+  writer.Sample({{"k", "big"}}, 7.555786372584561e22);
+  writer.Sample({{"k", "inf"}}, std::numeric_limits<double>::infinity());
+  writer.Sample({{"k", "ninf"}}, -std::numeric_limits<double>::infinity());
+  writer.Sample({{"k", "nan"}}, std::nan(""));
+  EXPECT_EQ(out,
+            "# HELP v Values.\n# TYPE v gauge\n"
+            "v{k=\"max\"} 18446744073709551615\nv{k=\"neg\"} -5\nv{k=\"half\"} 0.5\n"
+            "v{k=\"big\"} 7.555786372584561e+22\nv{k=\"inf\"} +Inf\nv{k=\"ninf\"} -Inf\n"
+            "v{k=\"nan\"} NaN\n");
+}
+
+}  // namespace
+}  // namespace ipc_exporter

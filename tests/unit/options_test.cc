@@ -1,0 +1,118 @@
+#include "options.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace ipc_exporter {
+namespace {
+
+struct CommandLineRun {
+  ParsedCommandLine parsed;
+  std::string out;
+  std::string err;
+};
+
+CommandLineRun Parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "ipc_exporter");
+  std::vector<const char*> argv;
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  std::ostringstream out, err;
+  CommandLineRun run{ParseCommandLine(static_cast<int>(argv.size()), argv.data(), out, err), "",
+                     ""};
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+TEST(ParseCommandLine, Defaults) {
+  CommandLineRun run = Parse({});
+  ASSERT_TRUE(run.parsed.options.has_value()) << run.err;
+  const Options& o = *run.parsed.options;
+  EXPECT_EQ(o.listen_addresses, std::vector<std::string>{"0.0.0.0:12110"});
+  EXPECT_EQ(o.telemetry_path, "/metrics");
+  EXPECT_EQ(o.max_requests, 40);
+  EXPECT_EQ(o.procfs, "/proc");
+  EXPECT_EQ(o.collectors, (std::vector<std::string>{"shm", "sem", "msg"}));
+  EXPECT_EQ(o.log_level, "info");
+  EXPECT_EQ(o.log_format, LogFormat::kLogfmt);
+  EXPECT_EQ(o.gzip_level, 1);
+  EXPECT_FALSE(o.once);
+}
+
+TEST(ParseCommandLine, NodeExporterStyleFlags) {
+  CommandLineRun run =
+      Parse({"--web.listen-address=127.0.0.1:9999", "--web.listen-address", ":10001",
+             "--web.telemetry-path=/m", "--web.max-requests=3", "--path.procfs=/host/proc",
+             "--no-collector.sem", "--log.level=debug", "--log.format=json", "--once"});
+  ASSERT_TRUE(run.parsed.options.has_value()) << run.err;
+  const Options& o = *run.parsed.options;
+  EXPECT_EQ(o.listen_addresses, (std::vector<std::string>{"127.0.0.1:9999", "0.0.0.0:10001"}));
+  EXPECT_EQ(o.telemetry_path, "/m");
+  EXPECT_EQ(o.max_requests, 3);
+  EXPECT_EQ(o.procfs, "/host/proc");
+  EXPECT_EQ(o.collectors, (std::vector<std::string>{"shm", "msg"}));
+  EXPECT_EQ(o.log_level, "debug");
+  EXPECT_EQ(o.log_format, LogFormat::kJson);
+  EXPECT_TRUE(o.once);
+}
+
+TEST(ParseCommandLine, DisableDefaultsKeepsOnlyExplicitCollectors) {
+  CommandLineRun run = Parse({"--collector.disable-defaults", "--collector.msg"});
+  ASSERT_TRUE(run.parsed.options.has_value()) << run.err;
+  EXPECT_EQ(run.parsed.options->collectors, std::vector<std::string>{"msg"});
+  run = Parse({"--collector.disable-defaults"});
+  ASSERT_TRUE(run.parsed.options.has_value());
+  EXPECT_TRUE(run.parsed.options->collectors.empty());
+}
+
+TEST(ParseCommandLine, BadInputExitsNonZeroWithAMessage) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--no-such-flag"},
+      {"--web.max-requests=-1"},
+      {"--web.max-requests=lots"},
+      {"--log.level=chatty"},
+      {"--log.format=xml"},
+      {"--web.listen-address=[::1]:9100"},
+      {"--web.listen-address=127.0.0.1"},
+      {"--web.listen-address=127.0.0.1:70000"},
+      {"--web.listen-address=example.com:80"},
+      {"--web.telemetry-path=metrics"},
+      {"--web.telemetry-path=/"},
+      {"--web.telemetry-path=/healthz"},
+      {"--web.gzip-level=0"},
+      {"--collector.nope"},
+  };
+  for (const std::vector<std::string>& args : bad) {
+    CommandLineRun run = Parse(args);
+    EXPECT_FALSE(run.parsed.options.has_value()) << args[0];
+    EXPECT_NE(run.parsed.exit_code, 0) << args[0];
+    EXPECT_FALSE(run.err.empty()) << args[0];
+  }
+}
+
+TEST(ParseCommandLine, HelpAndVersionExitZero) {
+  CommandLineRun help = Parse({"--help"});
+  EXPECT_FALSE(help.parsed.options.has_value());
+  EXPECT_EQ(help.parsed.exit_code, 0);
+  EXPECT_NE(help.out.find("--web.listen-address"), std::string::npos);
+  EXPECT_NE(help.out.find("--no-collector.shm"), std::string::npos);
+  CommandLineRun version = Parse({"--version"});
+  EXPECT_FALSE(version.parsed.options.has_value());
+  EXPECT_EQ(version.parsed.exit_code, 0);
+  EXPECT_NE(version.out.find("ipc_exporter, version"), std::string::npos);
+}
+
+TEST(NormaliseListenAddress, Table) {
+  std::string why;
+  EXPECT_EQ(NormaliseListenAddress(":9100", &why), "0.0.0.0:9100");
+  EXPECT_EQ(NormaliseListenAddress("localhost:0", &why), "127.0.0.1:0");
+  EXPECT_EQ(NormaliseListenAddress("10.1.2.3:80", &why), "10.1.2.3:80");
+  EXPECT_EQ(NormaliseListenAddress("[::]:9100", &why), std::nullopt);
+  EXPECT_NE(why.find("IPv6"), std::string::npos);
+  EXPECT_EQ(NormaliseListenAddress("1.2.3.4:", &why), std::nullopt);
+  EXPECT_EQ(NormaliseListenAddress("1.2.3.4:12ab", &why), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ipc_exporter
