@@ -1,6 +1,7 @@
 #include "exporter_process.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -38,7 +39,8 @@ int WaitBounded(pid_t pid, std::chrono::milliseconds timeout, int* status) {
 
 std::string ExporterBinary() { return IPC_EXPORTER_BINARY; }
 
-ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args) {
+ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args,
+                                 std::optional<uid_t> run_as_uid) {
   std::vector<std::string> args = {ExporterBinary(), "--web.listen-address=127.0.0.1:0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   int pipe_fds[2];
@@ -50,6 +52,12 @@ ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args) {
     int null_fd = ::open("/dev/null", O_RDWR);
     ::dup2(null_fd, STDIN_FILENO);
     ::dup2(null_fd, STDOUT_FILENO);
+    if (run_as_uid) {
+      if (::setgroups(0, nullptr) != 0 || ::setgid(*run_as_uid) != 0 ||
+          ::setuid(*run_as_uid) != 0) {
+        ::_exit(126);
+      }
+    }
     std::vector<char*> argv = ArgvOf(args);
     ::execv(argv[0], argv.data());
     ::_exit(127);

@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,7 +18,10 @@ std::string ExporterBinary();
 /// exited within a few seconds. Everything it logs is kept for assertions.
 class ExporterProcess {
  public:
-  explicit ExporterProcess(const std::vector<std::string>& extra_args = {});
+  /// `run_as_uid`, when set, makes the child drop to that uid and gid (and so every capability)
+  /// before exec: the exporter as an unprivileged user.
+  explicit ExporterProcess(const std::vector<std::string>& extra_args = {},
+                           std::optional<uid_t> run_as_uid = std::nullopt);
   ~ExporterProcess();
   ExporterProcess(const ExporterProcess&) = delete;
   ExporterProcess& operator=(const ExporterProcess&) = delete;
