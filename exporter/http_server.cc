@@ -94,7 +94,9 @@ int HttpServer::HandleRequest(mg_connection* connection, void* self) {
 int HttpServer::Dispatch(mg_connection* connection) {
   const mg_request_info* request = mg_get_request_info(connection);
   std::string_view method = request->request_method ? request->request_method : "";
-  std::string_view path = request->local_uri ? request->local_uri : "";
+  // The raw (decoded, not normalised) path: CivetWeb's cleaned local_uri would turn "//metrics"
+  // or "/x/../metrics" into "/metrics", and only exact paths are served.
+  std::string_view path = request->local_uri_raw ? request->local_uri_raw : "";
   bool head = method == "HEAD";
   bool known_path = path == config_.telemetry_path || path == "/" || path == "/healthz";
   if (!known_path) return RespondText(connection, 404, "404 page not found\n", head);

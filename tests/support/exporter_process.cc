@@ -66,7 +66,9 @@ ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args,
   stderr_fd_ = pipe_fds[0];
   drainer_ = std::thread([this] { Drain(); });
 
-  const std::regex listening("msg=listening address=127\\.0\\.0\\.1:([0-9]+)");
+  // The "listening" line, in logfmt (msg=listening address=...) or JSON ("msg":"listening",...).
+  const std::regex listening(
+      "msg\"?[=:]\"?listening\"?[ ,]\"?address\"?[=:]\"?127\\.0\\.0\\.1:([0-9]+)");
   auto deadline = Clock::now() + std::chrono::seconds(15);
   while (Clock::now() < deadline) {
     std::smatch match;

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what ipc_exporter needs from Debian 12's packages: the build dependencies, and with
+# --test also what the test suite runs (promtool from prometheus, lsipc/ipcs from util-linux).
+set -euo pipefail
+
+packages=(cmake make g++ pkg-config git
+  prometheus-cpp-dev libcivetweb-dev libspdlog-dev libcli11-dev zlib1g-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(libgtest-dev libgmock-dev prometheus util-linux)
+fi
+
+as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root (no sudo here)" >&2; exit 1; }
+  as_root=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update
+"${as_root[@]}" apt-get install -y --no-install-recommends "${packages[@]}"
