@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include "exposition.h"
 
 namespace ipc_exporter {
@@ -61,6 +63,10 @@ TEST(Scraper, FailedCollectorLeavesNothingAndIsReported) {
 }
 
 TEST(Scraper, ProcessMetricsDescribeThisProcess) {
+  // Spend at least 50 ms of CPU first, so that the CPU counter has something to show.
+  const std::clock_t start = std::clock();
+  volatile uint64_t sink = 0;
+  while (std::clock() - start < CLOCKS_PER_SEC / 20) sink = sink + 1;
   Scraper scraper({}, /*process_metrics=*/true);
   auto samples = testing::ParseExposition(scraper.Scrape());
   for (const char* name : {"process_cpu_seconds_total", "process_max_fds", "process_open_fds",
