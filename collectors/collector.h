@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,11 +14,46 @@
 
 namespace ipc_exporter {
 
+/// Collector flags (--collector.NAME.*).
+struct CollectorSettings {
+  bool shm_attachers = false;                 // --collector.shm.attachers
+  int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold
+};
+
 /// What every collector reads through. The referenced objects outlive the collectors.
 struct CollectorContext {
   const ProcFs& proc;
   IpcSyscalls& syscalls;
   AccountNames& names;
+  CollectorSettings settings;
+  std::function<int64_t()> now;  // Unix seconds; a fixed clock in tests
+};
+
+/// An object that needs an operator's attention, for the landing page.
+struct AttentionItem {
+  std::string problem;       // "orphaned segment", "stuck semaphore", "stalled queue"
+  std::string key;           // 0x%08x
+  std::string id;            // shmid, "semid/semnum", msqid
+  std::string owner;         // user name
+  std::string amount;        // size, value and waiters, or messages and bytes
+  int32_t pid = 0;           // creator, last operator or last receiver
+  std::string command;       // of that pid, when known
+  int64_t idle_seconds = 0;  // since the object's last activity
+};
+
+/// How much of one kernel limit is in use, for the landing page.
+struct LimitUsage {
+  std::string resource;  // "Shared memory segments (kernel.shmmni)"
+  double used = 0;
+  double limit = 0;
+  bool in_bytes = false;  // shown as a size rather than a count
+};
+
+/// What a collector found besides the samples it wrote.
+struct CollectReport {
+  std::vector<std::string> errors;
+  std::vector<AttentionItem> attention;
+  std::vector<LimitUsage> limits;
 };
 
 /// One kind of IPC object. A collector reads the kernel afresh on every call and keeps no state
@@ -28,10 +65,11 @@ class Collector {
   /// Appends this collector's families to `out`.
   ///
   /// Problems that spoil part of the data (a malformed row, an unreadable limit, a failed
-  /// syscall) are described in `errors`, and everything else is still written. A problem that
-  /// leaves nothing trustworthy to write (the table cannot be read at all) throws: the caller
-  /// then throws away whatever this call wrote, so no half-written collector reaches a scrape.
-  virtual void Collect(ExpositionWriter& out, std::vector<std::string>* errors) = 0;
+  /// syscall) are described in `report.errors`, and everything else is still written; objects
+  /// needing attention and limit usage go to the report too. A problem that leaves nothing
+  /// trustworthy to write (the table cannot be read at all) throws: the caller then throws away
+  /// whatever this call wrote and reported, so no half-written collector reaches a scrape.
+  virtual void Collect(ExpositionWriter& out, CollectReport& report) = 0;
 };
 
 /// One row of the collector table: the exporter's flags and landing page are built from it.

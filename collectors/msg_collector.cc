@@ -4,23 +4,35 @@
 
 #include "kernel_limits.h"
 #include "object_families.h"
+#include "process_table.h"
 #include "sysv_collectors.h"
 #include "sysv_parsers.h"
 
 namespace ipc_exporter {
 namespace {
 
-/// A listed queue with the capacity msgctl reported (nullopt if it refused).
+/// A listed queue with the capacity msgctl reported (nullopt if it refused) and what the
+/// process table says of its last receiver.
 struct QueueReading {
   MsgQueue queue;
   std::optional<uint64_t> capacity_bytes;
+  Liveness last_receiver = Liveness::kUnknown;
+  bool stalled = false;
 };
+
+/// Messages wait and their reader is gone, or nothing was ever received and the last send is
+/// older than the threshold. An unknown receiver is never taken for a dead one.
+bool Stalled(const MsgQueue& q, Liveness last_receiver, int64_t now, int64_t threshold) {
+  if (q.messages == 0) return false;
+  if (last_receiver == Liveness::kDead) return true;
+  return q.receive_time == 0 && q.send_time > 0 && now - q.send_time > threshold;
+}
 
 using Gauge = ObjectGauge<QueueReading>;
 
 std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
 
-const std::array<Gauge, 8> kQueueGauges = {{
+const std::array<Gauge, 10> kQueueGauges = {{
     {"ipc_msg_queue_messages", "Number of messages in the queue (/proc/sysvipc/msg qnum).",
      [](const QueueReading& r) -> std::optional<uint64_t> { return r.queue.messages; }},
     {"ipc_msg_queue_bytes", "Bytes of message text in the queue (/proc/sysvipc/msg cbytes).",
@@ -43,21 +55,32 @@ const std::array<Gauge, 8> kQueueGauges = {{
     {"ipc_msg_queue_change_timestamp_seconds",
      "Unix time of the last change by msgctl or creation (/proc/sysvipc/msg ctime).",
      [](const QueueReading& r) { return Unsigned(r.queue.change_time); }},
+    {"ipc_msg_queue_last_receiver_alive",
+     "1 if the process that last received from the queue still runs, 0 if it exited or its pid "
+     "was reused; absent when unknown (/proc/sysvipc/msg lrpid, /proc/PID/stat).",
+     [](const QueueReading& r) -> std::optional<uint64_t> {
+       if (r.last_receiver == Liveness::kUnknown) return std::nullopt;
+       return r.last_receiver == Liveness::kAlive ? 1 : 0;
+     }},
+    {"ipc_msg_queue_stalled",
+     "1 if messages wait and the last receiver is gone, or nothing was ever received and the "
+     "last send is older than --collector.msg.stall-threshold.",
+     [](const QueueReading& r) -> std::optional<uint64_t> { return r.stalled ? 1 : 0; }},
 }};
 
 class MsgCollector final : public Collector {
  public:
   explicit MsgCollector(const CollectorContext& context) : context_(context) {}
 
-  void Collect(ExpositionWriter& out, std::vector<std::string>* errors) override {
+  void Collect(ExpositionWriter& out, CollectReport& report) override {
     const ProcFs& proc = context_.proc;
     std::string text = proc.ReadFile("sysvipc/msg");
     ParsedTable<MsgQueue> table = ParseMsgTable(text, proc.PathOf("sysvipc/msg"));
-    errors->insert(errors->end(), table.errors.begin(), table.errors.end());
+    report.errors.insert(report.errors.end(), table.errors.begin(), table.errors.end());
     std::sort(table.records.begin(), table.records.end(),
               [](const MsgQueue& a, const MsgQueue& b) { return a.msqid < b.msqid; });
 
-    std::vector<QueueReading> readings = ReadQueues(table.records, errors);
+    std::vector<QueueReading> readings = ReadQueues(table.records, report.errors);
     std::vector<ObjectIdentity> identities;
     identities.reserve(readings.size());
     for (const QueueReading& r : readings) {
@@ -70,39 +93,54 @@ class MsgCollector final : public Collector {
         "Ownership and mode of the message queue, value 1 (/proc/sysvipc/msg).", "msqid", readings,
         identities, context_.names,
         [](const QueueReading& r) -> const IpcOwnership& { return r.queue.owner; });
-    WriteTotalsAndLimits(out, readings, errors);
+    ReportStalled(readings, identities, report);
+    WriteTotalsAndLimits(out, readings, report);
   }
 
  private:
-  // Adds each queue's capacity. Queues removed since the listing are dropped silently.
+  // Adds each queue's capacity and judges it. Queues removed since the listing are dropped
+  // silently.
   std::vector<QueueReading> ReadQueues(const std::vector<MsgQueue>& queues,
-                                       std::vector<std::string>* errors) {
+                                       std::vector<std::string>& errors) {
+    ProcessTable processes(context_.proc);
+    const int64_t now = context_.now();
+    const int64_t threshold = context_.settings.msg_stall_threshold_seconds;
     std::vector<QueueReading> readings;
     readings.reserve(queues.size());
     for (const MsgQueue& queue : queues) {
       uint64_t capacity = 0;
       SyscallResult result = context_.syscalls.ReadQueueCapacity(queue.msqid, &capacity);
-      switch (result.outcome) {
-        case SyscallOutcome::kGone:
-          continue;
-        case SyscallOutcome::kOk:
-          readings.push_back({queue, capacity});
-          break;
-        case SyscallOutcome::kDenied:
-          readings.push_back({queue, std::nullopt});
-          break;
-        case SyscallOutcome::kFailed:
-          errors->push_back("msgctl on msqid " + std::to_string(queue.msqid) +
-                            " failed: " + std::strerror(result.error));
-          readings.push_back({queue, std::nullopt});
-          break;
+      if (result.outcome == SyscallOutcome::kGone) continue;
+      if (result.outcome == SyscallOutcome::kFailed) {
+        errors.push_back("msgctl on msqid " + std::to_string(queue.msqid) +
+                         " failed: " + std::strerror(result.error));
       }
+      QueueReading reading{queue, std::nullopt, Liveness::kUnknown, false};
+      if (result.outcome == SyscallOutcome::kOk) reading.capacity_bytes = capacity;
+      reading.last_receiver = processes.Check(queue.last_receive_pid, queue.receive_time);
+      reading.stalled = Stalled(queue, reading.last_receiver, now, threshold);
+      readings.push_back(reading);
     }
     return readings;
   }
 
+  void ReportStalled(const std::vector<QueueReading>& readings,
+                     const std::vector<ObjectIdentity>& identities, CollectReport& report) {
+    const int64_t now = context_.now();
+    for (size_t i = 0; i < readings.size(); ++i) {
+      const MsgQueue& q = readings[i].queue;
+      if (!readings[i].stalled) continue;
+      report.attention.push_back(
+          {"stalled queue", identities[i].key, identities[i].id,
+           context_.names.UserName(q.owner.uid),
+           std::to_string(q.messages) + " messages, " + HumanBytes(q.bytes),
+           q.last_receive_pid != 0 ? q.last_receive_pid : q.last_send_pid, "",
+           IdleSeconds(now, q.receive_time != 0 ? q.receive_time : q.send_time)});
+    }
+  }
+
   void WriteTotalsAndLimits(ExpositionWriter& out, const std::vector<QueueReading>& readings,
-                            std::vector<std::string>* errors) {
+                            CollectReport& report) {
     uint64_t messages = 0;
     uint64_t bytes = 0;
     for (const QueueReading& r : readings) {
@@ -122,15 +160,19 @@ class MsgCollector final : public Collector {
                      std::optional<uint64_t>(bytes));
 
     const ProcFs& proc = context_.proc;
+    std::optional<uint64_t> msgmni = ReadLimitValue(proc, "sys/kernel/msgmni", &report.errors);
     WriteSingleGauge(out, "ipc_msg_queues_limit",
-                     "Maximum number of message queues (kernel.msgmni).",
-                     ReadLimitValue(proc, "sys/kernel/msgmni", errors));
+                     "Maximum number of message queues (kernel.msgmni).", msgmni);
     WriteSingleGauge(out, "ipc_msg_message_size_limit_bytes",
                      "Maximum size of one message in bytes (kernel.msgmax).",
-                     ReadLimitValue(proc, "sys/kernel/msgmax", errors));
+                     ReadLimitValue(proc, "sys/kernel/msgmax", &report.errors));
     WriteSingleGauge(out, "ipc_msg_queue_default_capacity_bytes",
                      "Capacity in bytes given to new message queues (kernel.msgmnb).",
-                     ReadLimitValue(proc, "sys/kernel/msgmnb", errors));
+                     ReadLimitValue(proc, "sys/kernel/msgmnb", &report.errors));
+    if (msgmni) {
+      report.limits.push_back({"Message queues (kernel.msgmni)",
+                               static_cast<double>(readings.size()), static_cast<double>(*msgmni)});
+    }
   }
 
   CollectorContext context_;

@@ -56,12 +56,14 @@ void WriteObjectGauges(ExpositionWriter& out, std::string_view id_label,
 std::string FormatMode(uint32_t perms);
 
 /// Writes the `_info` family: value 1, with the descriptive labels that per-object series leave
-/// out (uid, user, gid, group, cuid, cgid, mode), to be joined on the id label.
+/// out (uid, user, gid, group, cuid, cgid, mode), to be joined on the id label. With
+/// `creator_commands` (parallel to `records`) each sample also gets `creator_command`.
 template <typename Record>
 void WriteOwnershipInfo(ExpositionWriter& out, std::string_view name, std::string_view help,
                         std::string_view id_label, const std::vector<Record>& records,
                         const std::vector<ObjectIdentity>& identities, AccountNames& names,
-                        const IpcOwnership& (*owner_of)(const Record&)) {
+                        const IpcOwnership& (*owner_of)(const Record&),
+                        const std::vector<std::string>* creator_commands = nullptr) {
   out.Family(name, help);
   for (size_t i = 0; i < records.size(); ++i) {
     const IpcOwnership& owner = owner_of(records[i]);
@@ -72,17 +74,39 @@ void WriteOwnershipInfo(ExpositionWriter& out, std::string_view name, std::strin
     std::string user = names.UserName(owner.uid);
     std::string group = names.GroupName(owner.gid);
     std::string mode = FormatMode(owner.perms);
-    out.Sample({{"key", identities[i].key},
-                {id_label, identities[i].id},
-                {"uid", uid},
-                {"user", user},
-                {"gid", gid},
-                {"group", group},
-                {"cuid", cuid},
-                {"cgid", cgid},
-                {"mode", mode}},
-               uint64_t{1});
+    if (creator_commands == nullptr) {
+      out.Sample({{"key", identities[i].key},
+                  {id_label, identities[i].id},
+                  {"uid", uid},
+                  {"user", user},
+                  {"gid", gid},
+                  {"group", group},
+                  {"cuid", cuid},
+                  {"cgid", cgid},
+                  {"mode", mode}},
+                 uint64_t{1});
+    } else {
+      out.Sample({{"key", identities[i].key},
+                  {id_label, identities[i].id},
+                  {"uid", uid},
+                  {"user", user},
+                  {"gid", gid},
+                  {"group", group},
+                  {"cuid", cuid},
+                  {"cgid", cgid},
+                  {"mode", mode},
+                  {"creator_command", (*creator_commands)[i]}},
+                 uint64_t{1});
+    }
   }
+}
+
+/// A size for people: "512 B", "4.0 KiB", "16.0 MiB".
+std::string HumanBytes(uint64_t bytes);
+
+/// The seconds from `since` to `now`, 0 if `since` is unknown (0) or in the future.
+inline int64_t IdleSeconds(int64_t now, int64_t since) {
+  return since > 0 && now > since ? now - since : 0;
 }
 
 /// Writes a family with a single unlabelled sample; nothing if `value` is unknown.

@@ -1,9 +1,12 @@
 #include "proc_fs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 namespace ipc_exporter {
@@ -67,6 +70,21 @@ std::string ProcFs::ReadFile(std::string_view relative) const {
 
 std::optional<std::string> ProcFs::ReadFileIfExists(std::string_view relative) const {
   return ReadPath(PathOf(relative), true);
+}
+
+std::vector<int32_t> ProcFs::ListPids() const {
+  DIR* dir = ::opendir(root_.c_str());
+  if (dir == nullptr) throw ProcFsError(ErrnoMessage(root_, "list", errno));
+  std::vector<int32_t> pids;
+  while (const dirent* entry = ::readdir(dir)) {
+    std::string_view name = entry->d_name;
+    int32_t pid = 0;
+    auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+    if (ec == std::errc() && end == name.data() + name.size() && pid > 0) pids.push_back(pid);
+  }
+  ::closedir(dir);
+  std::sort(pids.begin(), pids.end());
+  return pids;
 }
 
 }  // namespace ipc_exporter

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ipc_exporter {
 
@@ -36,6 +37,10 @@ class ProcFs {
   /// Reads a whole file, or returns nullopt if it does not exist (an older kernel without that
   /// knob); throws ProcFsError on any other failure.
   std::optional<std::string> ReadFileIfExists(std::string_view relative) const;
+
+  /// The process ids under the root (its numeric directory names), ascending. Throws
+  /// ProcFsError if the root cannot be listed.
+  std::vector<int32_t> ListPids() const;
 
  private:
   std::string root_;

@@ -34,6 +34,7 @@ std::optional<ProcessStat> ParseProcessStat(std::string_view text) {
   }
   // fields[0] is field 3, so field N is fields[N - 3].
   if (fields.size() < 22) return std::nullopt;
+  stat.state = fields[0].size() == 1 ? fields[0][0] : '?';
   if (!ParseU64(fields[14 - 3], &stat.user_ticks) ||
       !ParseU64(fields[15 - 3], &stat.system_ticks) ||
       !ParseU64(fields[22 - 3], &stat.start_ticks) ||

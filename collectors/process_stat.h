@@ -10,6 +10,7 @@ namespace ipc_exporter {
 /// The fields of /proc/PID/stat this project uses. Times in clock ticks, as the kernel counts.
 struct ProcessStat {
   std::string command;          // field 2, comm, without the parentheses
+  char state = '?';             // field 3: R, S, D, Z (zombie), X (dead), ...
   uint64_t user_ticks = 0;      // field 14, utime
   uint64_t system_ticks = 0;    // field 15, stime
   uint64_t start_ticks = 0;     // field 22, starttime: ticks after boot

@@ -4,24 +4,44 @@
 
 #include "kernel_limits.h"
 #include "object_families.h"
+#include "process_table.h"
 #include "sysv_collectors.h"
 #include "sysv_parsers.h"
 
 namespace ipc_exporter {
 namespace {
 
-/// A listed array with what semctl said of its semaphores.
+/// A listed array with what semctl said of its semaphores and the process table of their last
+/// operators.
 struct ArrayReading {
   SemArray array;
   bool readable = false;
   std::vector<SemaphoreState> semaphores;  // empty unless readable
+  std::vector<Liveness> last_operators;    // parallel to semaphores
 };
+
+bool Stuck(const SemaphoreState& s, Liveness last_operator) {
+  return (s.ncount > 0 || s.zcount > 0) && last_operator == Liveness::kDead;
+}
+
+/// Some semaphore was operated on, and every last operator is known to be gone. Unknown when
+/// the values could not be read.
+std::optional<uint64_t> ArrayOrphaned(const ArrayReading& r) {
+  if (!r.readable) return std::nullopt;
+  bool operated = false;
+  for (size_t i = 0; i < r.semaphores.size(); ++i) {
+    if (r.semaphores[i].last_pid == 0) continue;
+    operated = true;
+    if (r.last_operators[i] != Liveness::kDead) return 0;
+  }
+  return operated ? 1 : 0;
+}
 
 using Gauge = ObjectGauge<ArrayReading>;
 
 std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
 
-const std::array<Gauge, 4> kArrayGauges = {{
+const std::array<Gauge, 5> kArrayGauges = {{
     {"ipc_sem_array_semaphores", "Number of semaphores in the array (/proc/sysvipc/sem nsems).",
      [](const ArrayReading& r) -> std::optional<uint64_t> { return r.array.semaphores; }},
     {"ipc_sem_array_operation_timestamp_seconds",
@@ -34,41 +54,60 @@ const std::array<Gauge, 4> kArrayGauges = {{
      "1 if semctl could read the array's semaphores, 0 if refused (no read permission or "
      "CAP_IPC_OWNER) and its per-semaphore series are left out.",
      [](const ArrayReading& r) -> std::optional<uint64_t> { return r.readable ? 1 : 0; }},
+    {"ipc_sem_array_orphaned",
+     "1 if some semaphore of the array was operated on and every process that last operated on "
+     "one is gone; absent when the values are unreadable.",
+     ArrayOrphaned},
 }};
 
-/// A per-semaphore family: name, HELP and the field of SemaphoreState it shows.
+/// A per-semaphore family: name, HELP and its value for one semaphore (nullopt: left out).
 struct SemaphoreGauge {
   std::string_view name;
   std::string_view help;
-  uint64_t (*value)(const SemaphoreState& state);
+  std::optional<uint64_t> (*value)(const SemaphoreState& state, Liveness last_operator);
 };
 
-const std::array<SemaphoreGauge, 4> kSemaphoreGauges = {{
+const std::array<SemaphoreGauge, 6> kSemaphoreGauges = {{
     {"ipc_sem_value", "Value of the semaphore (semctl GETALL).",
-     [](const SemaphoreState& s) -> uint64_t { return s.value; }},
+     [](const SemaphoreState& s, Liveness) -> std::optional<uint64_t> { return s.value; }},
     {"ipc_sem_ncount", "Processes waiting for the semaphore's value to increase (semctl GETNCNT).",
-     [](const SemaphoreState& s) -> uint64_t { return s.ncount; }},
+     [](const SemaphoreState& s, Liveness) -> std::optional<uint64_t> { return s.ncount; }},
     {"ipc_sem_zcount",
      "Processes waiting for the semaphore's value to become zero (semctl GETZCNT).",
-     [](const SemaphoreState& s) -> uint64_t { return s.zcount; }},
+     [](const SemaphoreState& s, Liveness) -> std::optional<uint64_t> { return s.zcount; }},
     {"ipc_sem_last_operation_pid",
      "Process id of the last operation on the semaphore, 0 if none or not visible (semctl GETPID).",
-     [](const SemaphoreState& s) -> uint64_t { return static_cast<uint64_t>(s.last_pid); }},
+     [](const SemaphoreState& s, Liveness) -> std::optional<uint64_t> {
+       return static_cast<uint64_t>(s.last_pid);
+     }},
+    {"ipc_sem_last_operator_alive",
+     "1 if the process that last operated on the semaphore still runs, 0 if it exited or its pid "
+     "was reused; absent when unknown (semctl GETPID, /proc/PID/stat).",
+     [](const SemaphoreState&, Liveness l) -> std::optional<uint64_t> {
+       if (l == Liveness::kUnknown) return std::nullopt;
+       return l == Liveness::kAlive ? 1 : 0;
+     }},
+    {"ipc_sem_stuck",
+     "1 if processes wait on the semaphore and its last operator is gone: a lock whose holder "
+     "crashed.",
+     [](const SemaphoreState& s, Liveness l) -> std::optional<uint64_t> {
+       return Stuck(s, l) ? 1 : 0;
+     }},
 }};
 
 class SemCollector final : public Collector {
  public:
   explicit SemCollector(const CollectorContext& context) : context_(context) {}
 
-  void Collect(ExpositionWriter& out, std::vector<std::string>* errors) override {
+  void Collect(ExpositionWriter& out, CollectReport& report) override {
     const ProcFs& proc = context_.proc;
     std::string text = proc.ReadFile("sysvipc/sem");
     ParsedTable<SemArray> table = ParseSemTable(text, proc.PathOf("sysvipc/sem"));
-    errors->insert(errors->end(), table.errors.begin(), table.errors.end());
+    report.errors.insert(report.errors.end(), table.errors.begin(), table.errors.end());
     std::sort(table.records.begin(), table.records.end(),
               [](const SemArray& a, const SemArray& b) { return a.semid < b.semid; });
 
-    std::vector<ArrayReading> readings = ReadArrays(table.records, errors);
+    std::vector<ArrayReading> readings = ReadArrays(table.records, report.errors);
     std::vector<ObjectIdentity> identities;
     identities.reserve(readings.size());
     for (const ArrayReading& r : readings) {
@@ -82,31 +121,33 @@ class SemCollector final : public Collector {
         readings, identities, context_.names,
         [](const ArrayReading& r) -> const IpcOwnership& { return r.array.owner; });
     WriteSemaphores(out, readings, identities);
-    WriteTotalsAndLimits(out, readings, errors);
+    ReportStuck(readings, identities, report);
+    WriteTotalsAndLimits(out, readings, report);
   }
 
  private:
-  // Reads every array's semaphores. Arrays removed since the listing are dropped silently.
+  // Reads every array's semaphores and judges their last operators. Arrays removed since the
+  // listing are dropped silently.
   std::vector<ArrayReading> ReadArrays(const std::vector<SemArray>& arrays,
-                                       std::vector<std::string>* errors) {
+                                       std::vector<std::string>& errors) {
+    ProcessTable processes(context_.proc);
     std::vector<ArrayReading> readings;
     readings.reserve(arrays.size());
     for (const SemArray& array : arrays) {
-      ArrayReading reading{array, false, {}};
+      ArrayReading reading{array, false, {}, {}};
       SyscallResult result =
           context_.syscalls.ReadSemaphores(array.semid, array.semaphores, &reading.semaphores);
-      switch (result.outcome) {
-        case SyscallOutcome::kGone:
-          continue;
-        case SyscallOutcome::kOk:
-          reading.readable = true;
-          break;
-        case SyscallOutcome::kDenied:
-          break;
-        case SyscallOutcome::kFailed:
-          errors->push_back("semctl on semid " + std::to_string(array.semid) +
-                            " failed: " + std::strerror(result.error));
-          break;
+      if (result.outcome == SyscallOutcome::kGone) continue;
+      if (result.outcome == SyscallOutcome::kFailed) {
+        errors.push_back("semctl on semid " + std::to_string(array.semid) +
+                         " failed: " + std::strerror(result.error));
+      }
+      reading.readable = result.outcome == SyscallOutcome::kOk;
+      // A semaphore's last operation (semop, or SETVAL/SETALL which stamp ctime) is no later
+      // than the array's latest otime or ctime.
+      int64_t last_event = std::max(array.operation_time, array.change_time);
+      for (const SemaphoreState& s : reading.semaphores) {
+        reading.last_operators.push_back(processes.Check(s.last_pid, last_event));
       }
       readings.push_back(std::move(reading));
     }
@@ -122,16 +163,37 @@ class SemCollector final : public Collector {
         const std::vector<SemaphoreState>& states = readings[i].semaphores;
         while (semnums.size() < states.size()) semnums.push_back(std::to_string(semnums.size()));
         for (size_t n = 0; n < states.size(); ++n) {
+          std::optional<uint64_t> value = gauge.value(states[n], readings[i].last_operators[n]);
+          if (!value) continue;
           out.Sample(
               {{"key", identities[i].key}, {"semid", identities[i].id}, {"semnum", semnums[n]}},
-              gauge.value(states[n]));
+              *value);
         }
       }
     }
   }
 
+  void ReportStuck(const std::vector<ArrayReading>& readings,
+                   const std::vector<ObjectIdentity>& identities, CollectReport& report) {
+    const int64_t now = context_.now();
+    for (size_t i = 0; i < readings.size(); ++i) {
+      const ArrayReading& r = readings[i];
+      for (size_t n = 0; n < r.semaphores.size(); ++n) {
+        const SemaphoreState& s = r.semaphores[n];
+        if (!Stuck(s, r.last_operators[n])) continue;
+        report.attention.push_back(
+            {"stuck semaphore", identities[i].key, identities[i].id + "/" + std::to_string(n),
+             context_.names.UserName(r.array.owner.uid),
+             "value " + std::to_string(s.value) + ", " + std::to_string(s.ncount + s.zcount) +
+                 " waiting",
+             s.last_pid, "",
+             IdleSeconds(now, std::max(r.array.operation_time, r.array.change_time))});
+      }
+    }
+  }
+
   void WriteTotalsAndLimits(ExpositionWriter& out, const std::vector<ArrayReading>& readings,
-                            std::vector<std::string>* errors) {
+                            CollectReport& report) {
     uint64_t semaphores = 0;
     for (const ArrayReading& r : readings) semaphores += r.array.semaphores;
     WriteSingleGauge(out, "ipc_sem_arrays",
@@ -142,7 +204,7 @@ class SemCollector final : public Collector {
                      "allocated semaphores).",
                      std::optional<uint64_t>(semaphores));
 
-    std::optional<SemLimits> limits = ReadSemLimits(context_.proc, errors);
+    std::optional<SemLimits> limits = ReadSemLimits(context_.proc, &report.errors);
     auto field = [&](uint64_t SemLimits::*member) -> std::optional<uint64_t> {
       if (!limits) return std::nullopt;
       return (*limits).*member;
@@ -159,6 +221,13 @@ class SemCollector final : public Collector {
     WriteSingleGauge(out, "ipc_sem_operations_per_call_limit",
                      "Maximum number of operations in one semop call (kernel.sem semopm).",
                      field(&SemLimits::semopm));
+    if (limits) {
+      report.limits.push_back({"Semaphore arrays (kernel.sem semmni)",
+                               static_cast<double>(readings.size()),
+                               static_cast<double>(limits->semmni)});
+      report.limits.push_back({"Semaphores (kernel.sem semmns)", static_cast<double>(semaphores),
+                               static_cast<double>(limits->semmns)});
+    }
   }
 
   CollectorContext context_;

@@ -3,6 +3,8 @@
 
 #include "kernel_limits.h"
 #include "object_families.h"
+#include "process_table.h"
+#include "shm_attachers.h"
 #include "sysv_collectors.h"
 #include "sysv_parsers.h"
 
@@ -12,46 +14,76 @@ namespace {
 constexpr uint32_t kShmDest = 01000;    // SHM_DEST: removed with IPC_RMID, waits for detaches
 constexpr uint32_t kShmLocked = 02000;  // SHM_LOCKED: pinned in memory with SHM_LOCK
 
-using Gauge = ObjectGauge<ShmSegment>;
+/// A listed segment and what the process table says of its creator.
+struct SegmentReading {
+  ShmSegment segment;
+  Liveness creator = Liveness::kUnknown;
+  std::string creator_command;  // while the creator runs
+};
+
+bool Orphaned(const SegmentReading& r) {
+  return r.segment.attached == 0 && (r.segment.owner.perms & kShmDest) == 0 &&
+         r.creator == Liveness::kDead;
+}
+
+/// The latest moment the segment can have been created: every recorded time comes after it.
+int64_t CreatedNoLaterThan(const ShmSegment& s) {
+  int64_t bound = s.change_time;
+  for (int64_t t : {s.attach_time, s.detach_time}) {
+    if (t > 0 && (bound == 0 || t < bound)) bound = t;
+  }
+  return bound;
+}
+
+using Gauge = ObjectGauge<SegmentReading>;
 
 std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
+std::optional<uint64_t> Flag(bool value) { return value ? 1 : 0; }
 
-const std::array<Gauge, 11> kSegmentGauges = {{
+const std::array<Gauge, 13> kSegmentGauges = {{
     {"ipc_shm_segment_size_bytes",
      "Size of the shared memory segment in bytes (/proc/sysvipc/shm size).",
-     [](const ShmSegment& s) -> std::optional<uint64_t> { return s.size_bytes; }},
+     [](const SegmentReading& r) -> std::optional<uint64_t> { return r.segment.size_bytes; }},
     {"ipc_shm_segment_attached_processes",
      "Number of processes attaching the segment (/proc/sysvipc/shm nattch).",
-     [](const ShmSegment& s) -> std::optional<uint64_t> { return s.attached; }},
+     [](const SegmentReading& r) -> std::optional<uint64_t> { return r.segment.attached; }},
     {"ipc_shm_segment_resident_bytes",
      "Bytes of the segment resident in memory (/proc/sysvipc/shm rss).",
-     [](const ShmSegment& s) { return s.resident_bytes; }},
+     [](const SegmentReading& r) { return r.segment.resident_bytes; }},
     {"ipc_shm_segment_swapped_bytes", "Bytes of the segment swapped out (/proc/sysvipc/shm swap).",
-     [](const ShmSegment& s) { return s.swapped_bytes; }},
+     [](const SegmentReading& r) { return r.segment.swapped_bytes; }},
     {"ipc_shm_segment_creator_pid",
      "Process id of the segment's creator, 0 if not visible (/proc/sysvipc/shm cpid).",
-     [](const ShmSegment& s) { return Unsigned(s.creator_pid); }},
+     [](const SegmentReading& r) { return Unsigned(r.segment.creator_pid); }},
     {"ipc_shm_segment_last_operation_pid",
      "Process id of the last shmat or shmdt, 0 if none (/proc/sysvipc/shm lpid).",
-     [](const ShmSegment& s) { return Unsigned(s.last_operation_pid); }},
+     [](const SegmentReading& r) { return Unsigned(r.segment.last_operation_pid); }},
     {"ipc_shm_segment_attach_timestamp_seconds",
      "Unix time of the last attach, 0 if never (/proc/sysvipc/shm atime).",
-     [](const ShmSegment& s) { return Unsigned(s.attach_time); }},
+     [](const SegmentReading& r) { return Unsigned(r.segment.attach_time); }},
     {"ipc_shm_segment_detach_timestamp_seconds",
      "Unix time of the last detach, 0 if never (/proc/sysvipc/shm dtime).",
-     [](const ShmSegment& s) { return Unsigned(s.detach_time); }},
+     [](const SegmentReading& r) { return Unsigned(r.segment.detach_time); }},
     {"ipc_shm_segment_change_timestamp_seconds",
      "Unix time of the last change by shmctl or creation (/proc/sysvipc/shm ctime).",
-     [](const ShmSegment& s) { return Unsigned(s.change_time); }},
+     [](const SegmentReading& r) { return Unsigned(r.segment.change_time); }},
     {"ipc_shm_segment_marked_for_destruction",
      "1 if the segment was removed and waits for its last detach (SHM_DEST, ipcs dest).",
-     [](const ShmSegment& s) -> std::optional<uint64_t> {
-       return (s.owner.perms & kShmDest) != 0 ? 1 : 0;
-     }},
+     [](const SegmentReading& r) { return Flag((r.segment.owner.perms & kShmDest) != 0); }},
     {"ipc_shm_segment_locked", "1 if the segment is locked in memory (SHM_LOCKED).",
-     [](const ShmSegment& s) -> std::optional<uint64_t> {
-       return (s.owner.perms & kShmLocked) != 0 ? 1 : 0;
+     [](const SegmentReading& r) { return Flag((r.segment.owner.perms & kShmLocked) != 0); }},
+    {"ipc_shm_segment_creator_alive",
+     "1 if the process that created the segment still runs, 0 if it exited or its pid was "
+     "reused; absent when unknown (cpid 0 or not visible) (/proc/sysvipc/shm cpid, "
+     "/proc/PID/stat).",
+     [](const SegmentReading& r) -> std::optional<uint64_t> {
+       if (r.creator == Liveness::kUnknown) return std::nullopt;
+       return Flag(r.creator == Liveness::kAlive);
      }},
+    {"ipc_shm_segment_orphaned",
+     "1 if no process attaches the segment, it is not marked for destruction, and its creator "
+     "is gone: a leaked segment.",
+     [](const SegmentReading& r) { return Flag(Orphaned(r)); }},
 }};
 
 // kernel.shmall counts pages; its default times the page size does not fit in 64 bits.
@@ -64,45 +96,82 @@ class ShmCollector final : public Collector {
  public:
   explicit ShmCollector(const CollectorContext& context) : context_(context) {}
 
-  void Collect(ExpositionWriter& out, std::vector<std::string>* errors) override {
+  void Collect(ExpositionWriter& out, CollectReport& report) override {
     const ProcFs& proc = context_.proc;
     std::string text = proc.ReadFile("sysvipc/shm");
     ParsedTable<ShmSegment> table = ParseShmTable(text, proc.PathOf("sysvipc/shm"));
-    errors->insert(errors->end(), table.errors.begin(), table.errors.end());
-    std::vector<ShmSegment>& segments = table.records;
-    std::sort(segments.begin(), segments.end(),
+    report.errors.insert(report.errors.end(), table.errors.begin(), table.errors.end());
+    std::sort(table.records.begin(), table.records.end(),
               [](const ShmSegment& a, const ShmSegment& b) { return a.shmid < b.shmid; });
 
+    ProcessTable processes(proc);
+    std::vector<SegmentReading> readings;
     std::vector<ObjectIdentity> identities;
-    identities.reserve(segments.size());
-    for (const ShmSegment& s : segments) identities.push_back(IdentityOf(s.owner.key, s.shmid));
+    std::vector<std::string> creator_commands;
+    readings.reserve(table.records.size());
+    for (const ShmSegment& s : table.records) {
+      SegmentReading r{s, processes.Check(s.creator_pid, CreatedNoLaterThan(s)), ""};
+      if (r.creator == Liveness::kAlive) {
+        r.creator_command = processes.Command(s.creator_pid).value_or("");
+      }
+      identities.push_back(IdentityOf(s.owner.key, s.shmid));
+      creator_commands.push_back(r.creator_command);
+      readings.push_back(std::move(r));
+    }
 
-    WriteObjectGauges<ShmSegment>(out, "shmid", segments, identities, kSegmentGauges);
-    WriteOwnershipInfo<ShmSegment>(
+    WriteObjectGauges<SegmentReading>(out, "shmid", readings, identities, kSegmentGauges);
+    WriteOwnershipInfo<SegmentReading>(
         out, "ipc_shm_segment_info",
-        "Ownership and mode of the shared memory segment, value 1 (/proc/sysvipc/shm).", "shmid",
-        segments, identities, context_.names,
-        [](const ShmSegment& s) -> const IpcOwnership& { return s.owner; });
+        "Ownership and mode of the shared memory segment, and its creator's command while it "
+        "runs, value 1 (/proc/sysvipc/shm, /proc/PID/stat).",
+        "shmid", readings, identities, context_.names,
+        [](const SegmentReading& r) -> const IpcOwnership& { return r.segment.owner; },
+        &creator_commands);
+    if (context_.settings.shm_attachers) WriteAttachers(out, processes);
 
-    WriteTotals(out, segments);
-    WriteLimits(out, errors);
+    ReportOrphans(readings, identities, report);
+    WriteTotalsAndLimits(out, readings, report);
   }
 
  private:
-  static void WriteTotals(ExpositionWriter& out, const std::vector<ShmSegment>& segments) {
+  void WriteAttachers(ExpositionWriter& out, ProcessTable& processes) {
+    out.Family("ipc_shm_segment_attacher_info",
+               "A process attaching the segment, value 1 (/proc/PID/maps /SYSV mappings).");
+    for (const ShmAttacher& a : FindShmAttachers(context_.proc, processes)) {
+      std::string shmid = std::to_string(a.shmid);
+      std::string pid = std::to_string(a.pid);
+      out.Sample({{"shmid", shmid}, {"pid", pid}, {"command", a.command}}, uint64_t{1});
+    }
+  }
+
+  void ReportOrphans(const std::vector<SegmentReading>& readings,
+                     const std::vector<ObjectIdentity>& identities, CollectReport& report) {
+    const int64_t now = context_.now();
+    for (size_t i = 0; i < readings.size(); ++i) {
+      const ShmSegment& s = readings[i].segment;
+      if (!Orphaned(readings[i])) continue;
+      report.attention.push_back(
+          {"orphaned segment", identities[i].key, identities[i].id,
+           context_.names.UserName(s.owner.uid), HumanBytes(s.size_bytes), s.creator_pid, "",
+           IdleSeconds(now, std::max({s.attach_time, s.detach_time, s.change_time}))});
+    }
+  }
+
+  void WriteTotalsAndLimits(ExpositionWriter& out, const std::vector<SegmentReading>& readings,
+                            CollectReport& report) {
     uint64_t size = 0;
     std::optional<uint64_t> resident;
     std::optional<uint64_t> swapped;
-    for (const ShmSegment& s : segments) {
-      size += s.size_bytes;
-      if (s.resident_bytes) resident = resident.value_or(0) + *s.resident_bytes;
-      if (s.swapped_bytes) swapped = swapped.value_or(0) + *s.swapped_bytes;
+    for (const SegmentReading& r : readings) {
+      size += r.segment.size_bytes;
+      if (r.segment.resident_bytes) resident = resident.value_or(0) + *r.segment.resident_bytes;
+      if (r.segment.swapped_bytes) swapped = swapped.value_or(0) + *r.segment.swapped_bytes;
     }
     // With no segments the rss column's presence is unknown; 0 is then exact either way.
-    if (segments.empty()) resident = swapped = 0;
+    if (readings.empty()) resident = swapped = 0;
     WriteSingleGauge(out, "ipc_shm_segments",
                      "Number of shared memory segments (/proc/sysvipc/shm, ipcs -u).",
-                     std::optional<uint64_t>(segments.size()));
+                     std::optional<uint64_t>(readings.size()));
     WriteSingleGauge(out, "ipc_shm_size_bytes",
                      "Sum of the sizes of all shared memory segments in bytes (/proc/sysvipc/shm).",
                      std::optional<uint64_t>(size));
@@ -112,25 +181,32 @@ class ShmCollector final : public Collector {
     WriteSingleGauge(out, "ipc_shm_swapped_bytes",
                      "Bytes of shared memory segments swapped out (/proc/sysvipc/shm swap).",
                      swapped);
-  }
 
-  void WriteLimits(ExpositionWriter& out, std::vector<std::string>* errors) {
     const ProcFs& proc = context_.proc;
+    std::optional<uint64_t> shmmni = ReadLimitValue(proc, "sys/kernel/shmmni", &report.errors);
+    std::optional<double> total_limit = TotalSizeLimitBytes(
+        ReadLimitValue(proc, "sys/kernel/shmall", &report.errors), context_.syscalls.PageSize());
     WriteSingleGauge(out, "ipc_shm_segments_limit",
-                     "Maximum number of shared memory segments (kernel.shmmni).",
-                     ReadLimitValue(proc, "sys/kernel/shmmni", errors));
+                     "Maximum number of shared memory segments (kernel.shmmni).", shmmni);
     WriteSingleGauge(out, "ipc_shm_segment_size_limit_bytes",
                      "Maximum size of one shared memory segment in bytes (kernel.shmmax).",
-                     ReadLimitValue(proc, "sys/kernel/shmmax", errors));
+                     ReadLimitValue(proc, "sys/kernel/shmmax", &report.errors));
     WriteSingleGauge(
         out, "ipc_shm_size_limit_bytes",
         "Maximum total size of all shared memory segments in bytes (kernel.shmall times the page "
         "size).",
-        TotalSizeLimitBytes(ReadLimitValue(proc, "sys/kernel/shmall", errors),
-                            context_.syscalls.PageSize()));
+        total_limit);
     WriteSingleGauge(out, "ipc_shm_rmid_forced",
                      "1 if unattached segments are destroyed at once (kernel.shm_rmid_forced).",
-                     ReadLimitValue(proc, "sys/kernel/shm_rmid_forced", errors));
+                     ReadLimitValue(proc, "sys/kernel/shm_rmid_forced", &report.errors));
+    if (shmmni) {
+      report.limits.push_back({"Shared memory segments (kernel.shmmni)",
+                               static_cast<double>(readings.size()), static_cast<double>(*shmmni)});
+    }
+    if (total_limit) {
+      report.limits.push_back(
+          {"Shared memory size (kernel.shmall)", static_cast<double>(size), *total_limit, true});
+    }
   }
 
   CollectorContext context_;

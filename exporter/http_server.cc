@@ -106,7 +106,14 @@ int HttpServer::Dispatch(mg_connection* connection) {
   }
   if (path == config_.telemetry_path) return ServeMetrics(connection, head);
   if (path == "/healthz") return RespondText(connection, 200, "OK\n", head);
-  std::string page = RenderLandingPage(config_.telemetry_path, scraper_.Statuses());
+  // A fresh collection, so the page shows the host as it is now, not as of the last scrape.
+  try {
+    scraper_.Scrape();
+  } catch (const std::exception& error) {
+    Log(LogLevel::kError, "scrape for the landing page failed", {{"err", error.what()}});
+  }
+  std::string page =
+      RenderLandingPage(config_.telemetry_path, scraper_.Statuses(), scraper_.Findings());
   return Respond(connection, 200, "text/html; charset=utf-8", page, head);
 }
 

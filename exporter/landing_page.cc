@@ -3,8 +3,82 @@
 #include <cstdio>
 
 #include "build_info.h"
+#include "object_families.h"
 
 namespace ipc_exporter {
+namespace {
+
+constexpr const char* kStyle =
+    "body{font-family:sans-serif;margin:2em;max-width:72em;color:#222}\n"
+    "table{border-collapse:collapse;margin-bottom:1.5em}\n"
+    "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}\n"
+    "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    ".ok{color:#176317}.failed{color:#a31515}.pending{color:#666}\n"
+    ".bar{width:10em;height:.8em;background:#eee;border:1px solid #bbb}\n"
+    ".fill{height:100%;background:#3a7d3a}.fill.warn{background:#c98a00}"
+    ".fill.crit{background:#a31515}\n";
+
+std::string FormatCount(double value) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof(buffer), "%.0f", value);
+  return buffer;
+}
+
+std::string AttentionTable(const std::vector<AttentionItem>& items) {
+  if (items.empty()) return "<p class=\"ok\">Nothing needs attention.</p>\n";
+  std::string html =
+      "<table id=\"attention\">\n<tr><th>Problem</th><th>Key</th><th>ID</th><th>Owner</th>"
+      "<th>Size or value</th><th>PID</th><th>Command</th><th>Idle for</th></tr>\n";
+  for (const AttentionItem& item : items) {
+    html += "<tr><td class=\"failed\">" + HtmlEscape(item.problem) + "</td><td>" +
+            HtmlEscape(item.key) + "</td><td>" + HtmlEscape(item.id) + "</td><td>" +
+            HtmlEscape(item.owner) + "</td><td>" + HtmlEscape(item.amount) +
+            "</td><td class=\"num\">" + std::to_string(item.pid) + "</td><td>" +
+            (item.command.empty() ? "-" : HtmlEscape(item.command)) + "</td><td>" +
+            HumanDuration(item.idle_seconds) + "</td></tr>\n";
+  }
+  return html + "</table>\n";
+}
+
+std::string LimitsTable(const std::vector<LimitUsage>& limits) {
+  std::string html =
+      "<table id=\"limits\">\n<tr><th>Resource</th><th>Used</th><th>Limit</th><th>Use</th>"
+      "<th></th></tr>\n";
+  for (const LimitUsage& l : limits) {
+    double percent = l.limit > 0 ? 100.0 * l.used / l.limit : 0;
+    auto show = [&](double v) {
+      return l.in_bytes && v < 1.8e19 ? HumanBytes(static_cast<uint64_t>(v)) : FormatCount(v);
+    };
+    char percent_text[32];
+    std::snprintf(percent_text, sizeof(percent_text), "%.1f%%", percent);
+    char width[32];
+    std::snprintf(width, sizeof(width), "%.1f%%", percent > 100 ? 100.0 : percent);
+    const char* level = percent >= 90 ? " crit" : percent >= 75 ? " warn" : "";
+    html += "<tr><td>" + HtmlEscape(l.resource) + "</td><td class=\"num\">" + show(l.used) +
+            "</td><td class=\"num\">" + show(l.limit) + "</td><td class=\"num\">" + percent_text +
+            "</td><td><div class=\"bar\"><div class=\"fill" + level + "\" style=\"width:" + width +
+            "\"></div></div></td></tr>\n";
+  }
+  return html + "</table>\n";
+}
+
+std::string CollectorsTable(const std::vector<CollectorStatus>& statuses) {
+  std::string html =
+      "<table id=\"collectors\">\n<tr><th>Collector</th><th>Last scrape</th><th>Duration</th>"
+      "<th>Error</th></tr>\n";
+  for (const CollectorStatus& s : statuses) {
+    std::string state = !s.scraped  ? "<td class=\"pending\">not scraped yet</td>"
+                        : s.success ? "<td class=\"ok\">ok</td>"
+                                    : "<td class=\"failed\">failed</td>";
+    char duration[32] = "";
+    if (s.scraped) std::snprintf(duration, sizeof(duration), "%.3f ms", s.duration_seconds * 1e3);
+    html += "<tr><td>" + HtmlEscape(s.name) + "</td>" + state + "<td class=\"num\">" + duration +
+            "</td><td>" + HtmlEscape(s.error) + "</td></tr>\n";
+  }
+  return html + "</table>\n";
+}
+
+}  // namespace
 
 std::string HtmlEscape(std::string_view text) {
   std::string out;
@@ -33,33 +107,30 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
+std::string HumanDuration(int64_t seconds) {
+  if (seconds < 0) seconds = 0;
+  const int64_t days = seconds / 86400, hours = seconds / 3600 % 24;
+  const int64_t minutes = seconds / 60 % 60, secs = seconds % 60;
+  if (days > 0) return std::to_string(days) + "d " + std::to_string(hours) + "h";
+  if (hours > 0) return std::to_string(hours) + "h " + std::to_string(minutes) + "m";
+  if (minutes > 0) return std::to_string(minutes) + "m " + std::to_string(secs) + "s";
+  return std::to_string(secs) + "s";
+}
+
 std::string RenderLandingPage(std::string_view telemetry_path,
-                              const std::vector<CollectorStatus>& statuses) {
+                              const std::vector<CollectorStatus>& statuses,
+                              const ScrapeFindings& findings) {
   std::string path = HtmlEscape(telemetry_path);
-  std::string page =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<title>IPC Exporter</title>\n<style>\n"
-      "body{font-family:sans-serif;margin:2em;max-width:60em;color:#222}\n"
-      "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;"
-      "text-align:left}\n.ok{color:#176317}.failed{color:#a31515}.pending{color:#666}\n"
-      "</style>\n</head>\n<body>\n<h1>IPC Exporter</h1>\n"
-      "<p>Prometheus exporter for Linux System V IPC: shared memory segments, semaphore arrays "
-      "and message queues.</p>\n<ul>\n<li><a href=\"" +
-      path + "\">Metrics</a> (" + path +
-      ")</li>\n<li><a href=\"/healthz\">Health</a> (/healthz)</li>\n</ul>\n"
-      "<h2>Collectors</h2>\n<table>\n<tr><th>Collector</th><th>Last scrape</th>"
-      "<th>Duration</th><th>Error</th></tr>\n";
-  for (const CollectorStatus& s : statuses) {
-    std::string state = !s.scraped  ? "<td class=\"pending\">not scraped yet</td>"
-                        : s.success ? "<td class=\"ok\">ok</td>"
-                                    : "<td class=\"failed\">failed</td>";
-    char duration[32] = "";
-    if (s.scraped) std::snprintf(duration, sizeof(duration), "%.3f ms", s.duration_seconds * 1e3);
-    page += "<tr><td>" + HtmlEscape(s.name) + "</td>" + state + "<td>" + duration + "</td><td>" +
-            HtmlEscape(s.error) + "</td></tr>\n";
-  }
-  page += "</table>\n<p><small>" + HtmlEscape(VersionLine()) + "</small></p>\n</body>\n</html>\n";
-  return page;
+  return std::string("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n") +
+         "<title>IPC Exporter</title>\n<style>\n" + kStyle + "</style>\n</head>\n<body>\n" +
+         "<h1>IPC Exporter</h1>\n<p>Prometheus exporter for Linux System V IPC: shared memory "
+         "segments, semaphore arrays and message queues.</p>\n<ul>\n<li><a href=\"" +
+         path + "\">Metrics</a> (" + path +
+         ")</li>\n<li><a href=\"/healthz\">Health</a> (/healthz)</li>\n</ul>\n"
+         "<h2>Needs attention</h2>\n" +
+         AttentionTable(findings.attention) + "<h2>Kernel limits</h2>\n" +
+         LimitsTable(findings.limits) + "<h2>Collectors</h2>\n" + CollectorsTable(statuses) +
+         "<p><small>" + HtmlEscape(VersionLine()) + "</small></p>\n</body>\n</html>\n";
 }
 
 }  // namespace ipc_exporter

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 
 #include "account_names.h"
@@ -50,7 +51,11 @@ int Run(const Options& options) {
   ProcFs proc(options.procfs);
   LinuxIpcSyscalls syscalls;
   CachedAccountNames names;
-  CollectorContext context{proc, syscalls, names};
+  CollectorSettings settings;
+  settings.shm_attachers = options.shm_attachers;
+  settings.msg_stall_threshold_seconds = options.msg_stall_threshold_seconds;
+  CollectorContext context{proc, syscalls, names, settings,
+                           [] { return static_cast<int64_t>(std::time(nullptr)); }};
   Scraper scraper(CreateCollectors(options, context), /*process_metrics=*/!options.once);
 
   if (options.once) {

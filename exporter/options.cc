@@ -39,6 +39,39 @@ std::optional<std::string> NormaliseListenAddress(const std::string& address, st
   return host + ":" + std::to_string(port);
 }
 
+std::optional<int64_t> ParseDurationSeconds(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  int64_t total = 0;
+  const char* at = text.data();
+  const char* end = text.data() + text.size();
+  while (at < end) {
+    int64_t number = 0;
+    auto [next, ec] = std::from_chars(at, end, number);
+    if (ec != std::errc() || next == end || number < 0) return std::nullopt;
+    int64_t unit = 0;
+    switch (*next) {
+      case 'd':
+        unit = 86400;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 's':
+        unit = 1;
+        break;
+      default:
+        return std::nullopt;
+    }
+    if (number > INT64_MAX / unit / 2) return std::nullopt;
+    total += number * unit;
+    at = next + 1;
+  }
+  return total;
+}
+
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
                                    std::ostream& err) {
   Options options;
@@ -76,6 +109,14 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
                      "Enable the " + name + " collector: " + std::string(info.help) +
                          " (default: " + (info.enabled_by_default ? "enabled" : "disabled") + ").");
   }
+  app.add_flag("--collector.shm.attachers", options.shm_attachers,
+               "List the processes attaching each segment (ipc_shm_segment_attacher_info), from "
+               "every process's /proc/PID/maps; costs a read of each maps file per scrape.");
+  std::string stall_threshold = "5m";
+  app.add_option("--collector.msg.stall-threshold", stall_threshold,
+                 "A queue that never had a message received is stalled once its last send is "
+                 "older than this (e.g. 90s, 5m, 1h).")
+      ->capture_default_str();
   bool disable_defaults = false;
   app.add_flag("--collector.disable-defaults", disable_defaults,
                "Disable every collector not enabled explicitly with --collector.NAME.");
@@ -105,6 +146,13 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
         << "\" must start with / and not be / or /healthz\n";
     return ParsedCommandLine{std::nullopt, 2};
   }
+  std::optional<int64_t> stall_seconds = ParseDurationSeconds(stall_threshold);
+  if (!stall_seconds) {
+    err << "--collector.msg.stall-threshold: \"" << stall_threshold
+        << "\" is not a duration like 90s, 5m or 1h30m\n";
+    return ParsedCommandLine{std::nullopt, 2};
+  }
+  options.msg_stall_threshold_seconds = *stall_seconds;
   if (addresses.empty()) addresses.push_back(":" + std::to_string(kDefaultPort));
   for (const std::string& address : addresses) {
     std::string why;

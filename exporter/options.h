@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -24,6 +25,8 @@ struct Options {
   LogFormat log_format = LogFormat::kLogfmt;
   int gzip_level = 1;
   bool once = false;
+  bool shm_attachers = false;
+  int64_t msg_stall_threshold_seconds = 300;
 };
 
 /// The outcome of reading the command line: options to run with, or an exit code when the
@@ -35,6 +38,9 @@ struct ParsedCommandLine {
 
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
                                    std::ostream& err);
+
+/// Parses a Prometheus-style duration of whole seconds: "90s", "5m", "1h30m", "2d". Pure.
+std::optional<int64_t> ParseDurationSeconds(const std::string& text);
 
 /// Turns a listen address into CivetWeb's form: ":PORT" becomes "0.0.0.0:PORT" and "localhost"
 /// becomes 127.0.0.1. Returns nullopt with `why` set for anything Debian's CivetWeb cannot bind

@@ -10,17 +10,22 @@
 namespace ipc_exporter {
 namespace {
 
-/// Runs one collector into `body`; returns its status. Never throws.
-CollectorStatus RunCollector(const std::string& name, Collector& collector, std::string* body) {
+/// Runs one collector into `body` and `findings`; returns its status. Never throws.
+CollectorStatus RunCollector(const std::string& name, Collector& collector, std::string* body,
+                             ScrapeFindings* findings) {
   CollectorStatus status;
   status.name = name;
   status.scraped = true;
-  std::vector<std::string> errors;
+  CollectReport report;
+  std::vector<std::string>& errors = report.errors;
   const size_t rollback_size = body->size();
   auto start = std::chrono::steady_clock::now();
   try {
     ExpositionWriter writer(body);
-    collector.Collect(writer, &errors);
+    collector.Collect(writer, report);
+    findings->attention.insert(findings->attention.end(), report.attention.begin(),
+                               report.attention.end());
+    findings->limits.insert(findings->limits.end(), report.limits.begin(), report.limits.end());
   } catch (const std::exception& error) {
     body->resize(rollback_size);  // a collector that failed half-way leaves nothing behind
     errors.insert(errors.begin(), error.what());
@@ -53,8 +58,10 @@ std::string Scraper::Scrape() {
   std::string body;
   body.reserve(64 * 1024);
   std::vector<CollectorStatus> statuses;
-  for (NamedCollector& c : collectors_)
-    statuses.push_back(RunCollector(c.name, *c.collector, &body));
+  ScrapeFindings findings;
+  for (NamedCollector& c : collectors_) {
+    statuses.push_back(RunCollector(c.name, *c.collector, &body, &findings));
+  }
 
   ExpositionWriter out(&body);
   out.Family("ipc_exporter_collector_duration_seconds",
@@ -71,12 +78,18 @@ std::string Scraper::Scrape() {
 
   std::lock_guard<std::mutex> status_lock(status_mutex_);
   statuses_ = std::move(statuses);
+  findings_ = std::move(findings);
   return body;
 }
 
 std::vector<CollectorStatus> Scraper::Statuses() const {
   std::lock_guard<std::mutex> lock(status_mutex_);
   return statuses_;
+}
+
+ScrapeFindings Scraper::Findings() const {
+  std::lock_guard<std::mutex> lock(status_mutex_);
+  return findings_;
 }
 
 }  // namespace ipc_exporter

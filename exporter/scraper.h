@@ -18,6 +18,12 @@ struct CollectorStatus {
   std::string error;  // the first problem of the last scrape, empty on success
 };
 
+/// What the last scrape found besides samples: the landing page's attention list and limits.
+struct ScrapeFindings {
+  std::vector<AttentionItem> attention;
+  std::vector<LimitUsage> limits;
+};
+
 /// Runs the enabled collectors and assembles a whole /metrics body.
 ///
 /// Each collector writes into its own buffer; one that throws has its buffer thrown away, is
@@ -40,12 +46,16 @@ class Scraper {
   /// The outcome of each collector's last run, in scrape order.
   std::vector<CollectorStatus> Statuses() const;
 
+  /// The objects needing attention and the limit usage of the last scrape.
+  ScrapeFindings Findings() const;
+
  private:
   std::vector<NamedCollector> collectors_;
   bool process_metrics_;
   std::mutex scrape_mutex_;
   mutable std::mutex status_mutex_;
   std::vector<CollectorStatus> statuses_;
+  ScrapeFindings findings_;
 };
 
 }  // namespace ipc_exporter

@@ -13,6 +13,8 @@ FakeIpcSyscalls FixtureSyscalls(const std::string& fixture) {
     fake.queues[0] = {{}, 16384};
     fake.queues[32769] = {{}, 65536};
     // msqid 65538 likewise vanishes.
+    fake.queues[98307] = {{}, 16384};   // its receiver, pid 503, is gone
+    fake.queues[131076] = {{}, 16384};  // never received from, last send an hour ago
   }
   if (fixture == "old_kernel") {
     fake.semaphores[0] = {{}, {{1, 0, 0, 100}}};

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "account_names.h"
+#include "collector.h"
 #include "ipc_syscalls.h"
 
 namespace ipc_exporter::testing {
@@ -67,5 +68,14 @@ FakeIpcSyscalls FixtureSyscalls(const std::string& fixture);
 
 /// The path of a fixture proc tree in the source tree.
 std::string FixtureProc(const std::string& fixture);
+
+/// "Now" for fixture runs: an hour after the fixture objects' change times.
+inline constexpr int64_t kFixtureNow = 1795003600;
+
+/// A collector context over fixture parts, with the fixed clock.
+inline CollectorContext FixtureContext(const ProcFs& proc, IpcSyscalls& syscalls,
+                                       AccountNames& names, CollectorSettings settings = {}) {
+  return CollectorContext{proc, syscalls, names, settings, [] { return kFixtureNow; }};
+}
 
 }  // namespace ipc_exporter::testing

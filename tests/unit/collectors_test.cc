@@ -24,18 +24,24 @@ struct Collected {
   std::string text;
   std::vector<ParsedSample> samples;
   std::vector<std::string> errors;
+  std::vector<AttentionItem> attention;
+  std::vector<LimitUsage> limits;
 };
 
 Collected Collect(const std::string& collector, const std::string& proc_root,
-                  FakeIpcSyscalls syscalls) {
+                  FakeIpcSyscalls syscalls, CollectorSettings settings = {}) {
   ProcFs proc(proc_root);
   FakeAccountNames names;
-  CollectorContext context{proc, syscalls, names};
+  CollectorContext context = testing::FixtureContext(proc, syscalls, names, settings);
   for (const CollectorInfo& info : AllCollectors()) {
     if (info.name != collector) continue;
     Collected result;
     ExpositionWriter writer(&result.text);
-    info.create(context)->Collect(writer, &result.errors);
+    CollectReport report;
+    info.create(context)->Collect(writer, report);
+    result.errors = report.errors;
+    result.attention = report.attention;
+    result.limits = report.limits;
     result.samples = ParseExposition(result.text);
     return result;
   }
@@ -58,8 +64,9 @@ TEST(ShmCollector, NormalHost) {
       FindSample(c.samples, "ipc_shm_segment_info",
                  {{"shmid", "32769"}, {"user", "alice"}, {"group", "staff"}, {"mode", "0640"}}),
       "1");
-  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segments"), "3");
-  EXPECT_EQ(FindSample(c.samples, "ipc_shm_size_bytes"), std::to_string(65536 + 16777216 + 4096));
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segments"), "4");
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_size_bytes"),
+            std::to_string(65536 + 16777216 + 4096 + 8192));
   EXPECT_EQ(FindSample(c.samples, "ipc_shm_resident_bytes"),
             std::to_string(65536 + 8388608 + 4096));
   EXPECT_EQ(FindSample(c.samples, "ipc_shm_segment_size_limit_bytes"), "18446744073692774399");
@@ -129,9 +136,9 @@ TEST(MsgCollector, NormalHost) {
   EXPECT_EQ(FindSample(c.samples, "ipc_msg_queue_last_receive_pid", q), "502");
   EXPECT_EQ(FindSample(c.samples, "ipc_msg_queue_capacity_bytes", {{"msqid", "32769"}}), "65536");
   EXPECT_EQ(c.text.find("msqid=\"65538\""), std::string::npos);  // vanished
-  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queues"), "2");
-  EXPECT_EQ(FindSample(c.samples, "ipc_msg_messages"), "3");
-  EXPECT_EQ(FindSample(c.samples, "ipc_msg_bytes"), "300");
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queues"), "4");
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_messages"), "6");
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_bytes"), "380");
 }
 
 TEST(MsgCollector, RefusedCapacityIsLeftOutNotZero) {
@@ -175,8 +182,8 @@ TEST_F(BrokenTree, MalformedRowIsReportedAndTheRestStillExported) {
   std::ofstream(root_ / "sysvipc/msg", std::ios::app) << "1 2 3 garbage\n";
   Collected c = Collect("msg", root_.string(), testing::FixtureSyscalls("normal"));
   ASSERT_EQ(c.errors.size(), 1u);
-  EXPECT_NE(c.errors[0].find("sysvipc/msg line 5"), std::string::npos) << c.errors[0];
-  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queues"), "2");
+  EXPECT_NE(c.errors[0].find("sysvipc/msg line 7"), std::string::npos) << c.errors[0];
+  EXPECT_EQ(FindSample(c.samples, "ipc_msg_queues"), "4");
 }
 
 TEST_F(BrokenTree, MalformedLimitIsReportedAndLeftOut) {
@@ -184,7 +191,7 @@ TEST_F(BrokenTree, MalformedLimitIsReportedAndLeftOut) {
   Collected c = Collect("shm", root_.string(), {});
   ASSERT_EQ(c.errors.size(), 1u);
   EXPECT_EQ(FindSample(c.samples, "ipc_shm_segments_limit"), std::nullopt);
-  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segments"), "3");
+  EXPECT_EQ(FindSample(c.samples, "ipc_shm_segments"), "4");
 }
 
 }  // namespace

@@ -18,13 +18,15 @@ std::string CollectAll(const std::string& fixture) {
   ProcFs proc(testing::FixtureProc(fixture));
   testing::FakeIpcSyscalls syscalls = testing::FixtureSyscalls(fixture);
   testing::FakeAccountNames names;
-  CollectorContext context{proc, syscalls, names};
+  CollectorSettings settings;
+  settings.shm_attachers = true;  // the golden files cover the opt-in family too
+  CollectorContext context = testing::FixtureContext(proc, syscalls, names, settings);
   std::string text;
   for (const CollectorInfo& info : AllCollectors()) {
     ExpositionWriter writer(&text);
-    std::vector<std::string> errors;
-    info.create(context)->Collect(writer, &errors);
-    EXPECT_TRUE(errors.empty()) << fixture << ": " << errors.front();
+    CollectReport report;
+    info.create(context)->Collect(writer, report);
+    EXPECT_TRUE(report.errors.empty()) << fixture << ": " << report.errors.front();
   }
   return text;
 }

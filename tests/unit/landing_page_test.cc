@@ -12,7 +12,7 @@ TEST(LandingPage, LinksMetricsAndEscapesCollectorErrors) {
   failed.error = "<script>alert(1)</script> & more";
   CollectorStatus pending;
   pending.name = "sem";
-  std::string page = RenderLandingPage("/metrics", {failed, pending});
+  std::string page = RenderLandingPage("/metrics", {failed, pending}, {});
   EXPECT_NE(page.find("<a href=\"/metrics\">"), std::string::npos);
   EXPECT_NE(page.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), std::string::npos);
   EXPECT_EQ(page.find("<script>"), std::string::npos);

@@ -116,3 +116,32 @@ TEST(NormaliseListenAddress, Table) {
 
 }  // namespace
 }  // namespace ipc_exporter
+
+namespace ipc_exporter {
+namespace {
+
+TEST(ParseDurationSeconds, Table) {
+  EXPECT_EQ(ParseDurationSeconds("90s"), 90);
+  EXPECT_EQ(ParseDurationSeconds("5m"), 300);
+  EXPECT_EQ(ParseDurationSeconds("1h30m"), 5400);
+  EXPECT_EQ(ParseDurationSeconds("2d"), 172800);
+  EXPECT_EQ(ParseDurationSeconds("0s"), 0);
+  for (const char* bad : {"", "5", "m", "5x", "-5m", "1.5h", "5m3", "99999999999999999999d"}) {
+    EXPECT_EQ(ParseDurationSeconds(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(ParseCommandLine, DiagnosisFlags) {
+  std::vector<const char*> argv = {"ipc_exporter", "--collector.shm.attachers",
+                                   "--collector.msg.stall-threshold=90s"};
+  std::ostringstream out, err;
+  ParsedCommandLine parsed = ParseCommandLine(3, argv.data(), out, err);
+  ASSERT_TRUE(parsed.options.has_value()) << err.str();
+  EXPECT_TRUE(parsed.options->shm_attachers);
+  EXPECT_EQ(parsed.options->msg_stall_threshold_seconds, 90);
+  argv[2] = "--collector.msg.stall-threshold=soon";
+  EXPECT_FALSE(ParseCommandLine(3, argv.data(), out, err).options.has_value());
+}
+
+}  // namespace
+}  // namespace ipc_exporter

@@ -15,10 +15,11 @@ class ScriptedCollector final : public Collector {
   enum class Mode { kOk, kSoftError, kThrow };
   ScriptedCollector(std::string family, Mode mode) : family_(std::move(family)), mode_(mode) {}
 
-  void Collect(ExpositionWriter& out, std::vector<std::string>* errors) override {
+  void Collect(ExpositionWriter& out, CollectReport& report) override {
     out.Family(family_, "Scripted.");
     out.Sample({}, uint64_t{7});
-    if (mode_ == Mode::kSoftError) errors->push_back("one row was malformed");
+    report.attention.push_back({"orphaned segment", "0x00000000", family_, "", "", 1, "", 0});
+    if (mode_ == Mode::kSoftError) report.errors.push_back("one row was malformed");
     if (mode_ == Mode::kThrow) throw std::runtime_error("table unreadable");
   }
 
@@ -53,6 +54,12 @@ TEST(Scraper, FailedCollectorLeavesNothingAndIsReported) {
   EXPECT_EQ(testing::FindSamples(samples, "ipc_exporter_collector_duration_seconds").size(), 3u);
   EXPECT_EQ(testing::FindSamples(samples, "ipc_exporter_build_info").size(), 1u);
   EXPECT_EQ(body.find("process_"), std::string::npos);
+
+  // The thrown-away collector's findings are thrown away with its samples.
+  std::vector<AttentionItem> attention = scraper.Findings().attention;
+  ASSERT_EQ(attention.size(), 2u);
+  EXPECT_EQ(attention[0].id, "good_metric");
+  EXPECT_EQ(attention[1].id, "partial_metric");
 
   std::vector<CollectorStatus> statuses = scraper.Statuses();
   ASSERT_EQ(statuses.size(), 3u);

@@ -1,0 +1,65 @@
+#include "shm_attachers.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace ipc_exporter {
+namespace {
+
+/// Splits off the next whitespace-separated field of `line`.
+std::string_view NextField(std::string_view& line) {
+  size_t start = line.find_first_not_of(' ');
+  if (start == std::string_view::npos) {
+    line = {};
+    return {};
+  }
+  size_t end = line.find(' ', start);
+  std::string_view field = line.substr(start, end - start);
+  line.remove_prefix(end == std::string_view::npos ? line.size() : end);
+  return field;
+}
+
+}  // namespace
+
+std::vector<int32_t> ParseSysvAttachments(std::string_view maps) {
+  std::vector<int32_t> shmids;
+  while (!maps.empty()) {
+    size_t newline = maps.find('\n');
+    std::string_view line = maps.substr(0, newline);
+    maps.remove_prefix(newline == std::string_view::npos ? maps.size() : newline + 1);
+    if (line.find("/SYSV") == std::string_view::npos) continue;  // the cheap test first
+    // address perms offset device inode path
+    std::string_view fields[6];
+    for (std::string_view& field : fields) field = NextField(line);
+    if (fields[5].substr(0, 5) != "/SYSV") continue;
+    int32_t shmid = -1;
+    auto [end, ec] = std::from_chars(fields[4].data(), fields[4].data() + fields[4].size(), shmid);
+    if (ec != std::errc() || end != fields[4].data() + fields[4].size() || shmid < 0) continue;
+    shmids.push_back(shmid);
+  }
+  std::sort(shmids.begin(), shmids.end());
+  shmids.erase(std::unique(shmids.begin(), shmids.end()), shmids.end());
+  return shmids;
+}
+
+std::vector<ShmAttacher> FindShmAttachers(const ProcFs& proc, ProcessTable& processes) {
+  std::vector<ShmAttacher> attachers;
+  for (int32_t pid : proc.ListPids()) {
+    std::optional<std::string> maps;
+    try {
+      maps = proc.ReadFileIfExists(std::to_string(pid) + "/maps");
+    } catch (const ProcFsError&) {
+      continue;  // EACCES without ptrace access, or the process is going away
+    }
+    if (!maps) continue;
+    for (int32_t shmid : ParseSysvAttachments(*maps)) {
+      attachers.push_back({shmid, pid, processes.Command(pid).value_or("")});
+    }
+  }
+  std::sort(attachers.begin(), attachers.end(), [](const ShmAttacher& a, const ShmAttacher& b) {
+    return a.shmid != b.shmid ? a.shmid < b.shmid : a.pid < b.pid;
+  });
+  return attachers;
+}
+
+}  // namespace ipc_exporter
