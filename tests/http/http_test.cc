@@ -192,7 +192,7 @@ TEST(Http, FailingCollectorGivesSuccessZeroAndTheScrapeStillSucceeds) {
   EXPECT_EQ(FindSample(samples, "ipc_exporter_collector_success", {{"collector", "sem"}}), "0");
   EXPECT_EQ(FindSample(samples, "ipc_exporter_collector_success", {{"collector", "shm"}}), "1");
   EXPECT_TRUE(FindSamples(samples, "ipc_sem_arrays").empty());
-  EXPECT_EQ(FindSample(samples, "ipc_shm_segments"), "3");
+  EXPECT_EQ(FindSample(samples, "ipc_shm_segments"), "4");
   std::string log = exporter.Log();
   EXPECT_NE(log.find("msg=\"collector failed\" collector=sem"), std::string::npos) << log;
   HttpResponse landing = HttpRequest(exporter.port(), "GET", "/");
