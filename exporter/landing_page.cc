@@ -1,9 +1,9 @@
 #include "landing_page.h"
 
 #include <cstdio>
+#include <iterator>
 
 #include "build_info.h"
-#include "object_families.h"
 
 namespace ipc_exporter {
 namespace {
@@ -17,6 +17,19 @@ constexpr const char* kStyle =
     ".bar{width:10em;height:.8em;background:#eee;border:1px solid #bbb}\n"
     ".fill{height:100%;background:#3a7d3a}.fill.warn{background:#c98a00}"
     ".fill.crit{background:#a31515}\n";
+
+// Sizes up to the kernel's "unlimited" shmall (about 64 ZiB), so in floating point.
+std::string FormatBytes(double bytes) {
+  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
+  size_t unit = 0;
+  while (bytes >= 1024 && unit + 1 < std::size(kUnits)) {
+    bytes /= 1024;
+    ++unit;
+  }
+  char buffer[40];
+  std::snprintf(buffer, sizeof(buffer), unit == 0 ? "%.0f %s" : "%.1f %s", bytes, kUnits[unit]);
+  return buffer;
+}
 
 std::string FormatCount(double value) {
   char buffer[40];
@@ -46,9 +59,7 @@ std::string LimitsTable(const std::vector<LimitUsage>& limits) {
       "<th></th></tr>\n";
   for (const LimitUsage& l : limits) {
     double percent = l.limit > 0 ? 100.0 * l.used / l.limit : 0;
-    auto show = [&](double v) {
-      return l.in_bytes && v < 1.8e19 ? HumanBytes(static_cast<uint64_t>(v)) : FormatCount(v);
-    };
+    auto show = [&](double v) { return l.in_bytes ? FormatBytes(v) : FormatCount(v); };
     char percent_text[32];
     std::snprintf(percent_text, sizeof(percent_text), "%.1f%%", percent);
     char width[32];

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what ipc_exporter needs from Debian 12's packages: the build dependencies, and with
-# --test also what the test suite runs (promtool from prometheus, lsipc/ipcs from util-linux).
+# --test also what the test suite runs (promtool from prometheus, lsipc/ipcs from util-linux,
+# headless Chromium for the landing page).
 set -euo pipefail
 
 packages=(cmake make g++ pkg-config git
   prometheus-cpp-dev libcivetweb-dev libspdlog-dev libcli11-dev zlib1g-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev prometheus util-linux)
+  packages+=(libgtest-dev libgmock-dev prometheus util-linux chromium)
 fi
 
 as_root=()
