@@ -7,6 +7,11 @@ namespace ipc_exporter {
 namespace detail {
 
 void AppendEscapedLabelValue(std::string* out, std::string_view value) {
+  // Nearly every value (keys, ids, names) needs no escaping: copy it in one go.
+  size_t i = 0;
+  while (i < value.size() && value[i] != '\\' && value[i] != '"' && value[i] != '\n') ++i;
+  out->append(value.data(), i);
+  value.remove_prefix(i);
   for (char c : value) {
     switch (c) {
       case '\\':

@@ -4,6 +4,7 @@
 
 #include "kernel_limits.h"
 #include "object_families.h"
+#include "parallel_slices.h"
 #include "process_table.h"
 #include "sysv_collectors.h"
 #include "sysv_parsers.h"
@@ -38,6 +39,9 @@ std::optional<uint64_t> ArrayOrphaned(const ArrayReading& r) {
 }
 
 using Gauge = ObjectGauge<ArrayReading>;
+
+// Below this many arrays a second thread costs more than it saves.
+constexpr size_t kArraysPerExtraThread = 256;
 
 std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
 
@@ -130,28 +134,39 @@ class SemCollector final : public Collector {
   // listing are dropped silently.
   std::vector<ArrayReading> ReadArrays(const std::vector<SemArray>& arrays,
                                        std::vector<std::string>& errors) {
-    ProcessTable processes(context_.proc);
-    std::vector<ArrayReading> readings;
-    readings.reserve(arrays.size());
-    for (const SemArray& array : arrays) {
-      ArrayReading reading{array, false, {}, {}};
-      SyscallResult result =
-          context_.syscalls.ReadSemaphores(array.semid, array.semaphores, &reading.semaphores);
-      if (result.outcome == SyscallOutcome::kGone) continue;
-      if (result.outcome == SyscallOutcome::kFailed) {
-        errors.push_back("semctl on semid " + std::to_string(array.semid) +
-                         " failed: " + std::strerror(result.error));
+    // The semctl calls (two per array, three per semaphore) are most of a large scrape: spread
+    // them over two threads when there are enough arrays to pay for the second one.
+    std::vector<ArrayReading> readings(arrays.size());
+    std::vector<SyscallResult> results(arrays.size());
+    const size_t parts = arrays.size() >= kArraysPerExtraThread ? 2 : 1;
+    ParallelSlices(arrays.size(), parts, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        readings[i].array = arrays[i];
+        results[i] = context_.syscalls.ReadSemaphores(arrays[i].semid, arrays[i].semaphores,
+                                                      &readings[i].semaphores);
       }
-      reading.readable = result.outcome == SyscallOutcome::kOk;
+    });
+
+    ProcessTable processes(context_.proc);
+    std::vector<ArrayReading> kept;
+    kept.reserve(readings.size());
+    for (size_t i = 0; i < readings.size(); ++i) {
+      ArrayReading& reading = readings[i];
+      if (results[i].outcome == SyscallOutcome::kGone) continue;
+      if (results[i].outcome == SyscallOutcome::kFailed) {
+        errors.push_back("semctl on semid " + std::to_string(reading.array.semid) +
+                         " failed: " + std::strerror(results[i].error));
+      }
+      reading.readable = results[i].outcome == SyscallOutcome::kOk;
       // A semaphore's last operation (semop, or SETVAL/SETALL which stamp ctime) is no later
       // than the array's latest otime or ctime.
-      int64_t last_event = std::max(array.operation_time, array.change_time);
+      int64_t last_event = std::max(reading.array.operation_time, reading.array.change_time);
       for (const SemaphoreState& s : reading.semaphores) {
         reading.last_operators.push_back(processes.Check(s.last_pid, last_event));
       }
-      readings.push_back(std::move(reading));
+      kept.push_back(std::move(reading));
     }
-    return readings;
+    return kept;
   }
 
   static void WriteSemaphores(ExpositionWriter& out, const std::vector<ArrayReading>& readings,

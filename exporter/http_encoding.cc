@@ -68,12 +68,18 @@ bool AcceptsGzip(std::string_view accept_encoding) {
 }
 
 std::string GzipCompress(std::string_view data, int level) {
+  std::string out;
+  GzipCompress(data, level, &out);
+  return out;
+}
+
+void GzipCompress(std::string_view data, int level, std::string* out_buffer) {
+  std::string& out = *out_buffer;
   z_stream stream{};
   // 15 window bits + 16 asks zlib for a gzip header and trailer instead of zlib's own.
   if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("zlib deflateInit2 failed");
   }
-  std::string out;
   out.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
   // zlib's API is not const-correct; it never writes through next_in.
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
@@ -85,7 +91,6 @@ std::string GzipCompress(std::string_view data, int level) {
   deflateEnd(&stream);
   if (result != Z_STREAM_END) throw std::runtime_error("zlib deflate did not finish");
   out.resize(produced);
-  return out;
 }
 
 }  // namespace ipc_exporter

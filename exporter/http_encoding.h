@@ -13,4 +13,7 @@ bool AcceptsGzip(std::string_view accept_encoding);
 /// if zlib fails.
 std::string GzipCompress(std::string_view data, int level);
 
+/// The same into `out`, whose capacity is reused (its content is replaced).
+void GzipCompress(std::string_view data, int level, std::string* out);
+
 }  // namespace ipc_exporter

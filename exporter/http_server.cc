@@ -52,6 +52,7 @@ class InFlight {
 
 HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
     : config_(config), scraper_(scraper) {
+  scraper_.SetExtraMetrics([this](ExpositionWriter& out) { WriteRequestCounters(out); });
   std::string ports;
   for (const std::string& address : config_.listen_addresses) {
     if (!ports.empty()) ports.push_back(',');
@@ -109,8 +110,8 @@ int HttpServer::Dispatch(mg_connection* connection) {
   // A fresh collection, so the page shows the host as it is now, not as of the last scrape.
   try {
     scraper_.Scrape();
-  } catch (const std::exception& error) {
-    Log(LogLevel::kError, "scrape for the landing page failed", {{"err", error.what()}});
+  } catch (const std::exception&) {
+    // Logged by the scraper; the page then shows the last collection's findings.
   }
   std::string page =
       RenderLandingPage(config_.telemetry_path, scraper_.Statuses(), scraper_.Findings());
@@ -120,31 +121,45 @@ int HttpServer::Dispatch(mg_connection* connection) {
 int HttpServer::ServeMetrics(mg_connection* connection, bool head) {
   InFlight in_flight(scrapes_in_flight_);
   if (config_.max_requests > 0 && in_flight.count() > config_.max_requests) {
+    ++responses_503_;
     Log(LogLevel::kWarn, "too many concurrent scrapes, answering 503",
         {{"limit", std::to_string(config_.max_requests)}});
     return RespondText(connection, 503, "503 too many concurrent scrapes (--web.max-requests)\n",
                        head);
   }
-  std::string body;
+  std::shared_ptr<const ScrapeResult> result;
   try {
-    body = scraper_.Scrape();
-  } catch (const std::exception& error) {
-    Log(LogLevel::kError, "scrape failed", {{"err", error.what()}});
+    result = scraper_.Scrape();
+  } catch (const std::exception&) {
+    ++responses_500_;  // the scraper has logged why
     return RespondText(connection, 500, "500 scrape failed\n", head);
   }
   const char* accept_encoding = mg_get_header(connection, "Accept-Encoding");
   if (accept_encoding != nullptr && AcceptsGzip(accept_encoding)) {
-    std::string compressed;
+    const std::string* compressed = nullptr;
     try {
-      compressed = GzipCompress(body, config_.gzip_level);
+      compressed = &result->Gzipped(config_.gzip_level);
     } catch (const std::exception& error) {
       Log(LogLevel::kError, "gzip failed", {{"err", error.what()}});
+      ++responses_500_;
       return RespondText(connection, 500, "500 compression failed\n", head);
     }
-    return Respond(connection, 200, kMetricsContentType, compressed, head,
+    ++responses_200_;
+    return Respond(connection, 200, kMetricsContentType, *compressed, head,
                    {{"Content-Encoding", "gzip"}, {"Vary", "Accept-Encoding"}});
   }
-  return Respond(connection, 200, kMetricsContentType, body, head, {{"Vary", "Accept-Encoding"}});
+  ++responses_200_;
+  return Respond(connection, 200, kMetricsContentType, result->body(), head,
+                 {{"Vary", "Accept-Encoding"}});
+}
+
+void HttpServer::WriteRequestCounters(ExpositionWriter& out) const {
+  out.Family("ipc_exporter_scrape_requests_total",
+             "Requests to the telemetry path by HTTP status code, this one not yet counted.",
+             MetricType::kCounter);
+  out.Sample({{"code", "200"}}, responses_200_.load());
+  out.Sample({{"code", "500"}}, responses_500_.load());
+  out.Sample({{"code", "503"}}, responses_503_.load());
 }
 
 }  // namespace ipc_exporter

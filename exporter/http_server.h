@@ -39,10 +39,14 @@ class HttpServer {
   static int HandleRequest(mg_connection* connection, void* self);
   int Dispatch(mg_connection* connection);
   int ServeMetrics(mg_connection* connection, bool head);
+  void WriteRequestCounters(ExpositionWriter& out) const;
 
   HttpServerConfig config_;
   Scraper& scraper_;
   std::atomic<int> scrapes_in_flight_{0};
+  std::atomic<uint64_t> responses_200_{0};
+  std::atomic<uint64_t> responses_500_{0};
+  std::atomic<uint64_t> responses_503_{0};
   std::unique_ptr<CivetServer> server_;
   std::vector<std::string> bound_addresses_;
 };

@@ -1,5 +1,7 @@
 // ipc_exporter: serves Linux System V IPC objects as Prometheus metrics.
 
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -59,7 +61,8 @@ int Run(const Options& options) {
   Scraper scraper(CreateCollectors(options, context), /*process_metrics=*/!options.once);
 
   if (options.once) {
-    std::string body = scraper.Scrape();
+    std::shared_ptr<const ScrapeResult> result = scraper.Scrape();
+    const std::string& body = result->body();
     std::fwrite(body.data(), 1, body.size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
@@ -98,6 +101,13 @@ int Run(const Options& options) {
 
 int main(int argc, char** argv) {
   using namespace ipc_exporter;
+  // A scrape builds a body of megabytes on large hosts, on whichever CivetWeb worker serves it.
+  // glibc would give each worker thread an arena of its own and raise its mmap threshold after
+  // the first big free, so every worker would keep a body's worth of freed memory. Fixed
+  // thresholds send big buffers straight to mmap (returned on free), and two arenas cap the rest.
+  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 512 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
   ParsedCommandLine command_line = ParseCommandLine(argc, argv, std::cout, std::cerr);
   if (!command_line.options) return command_line.exit_code;
   const Options& options = *command_line.options;

@@ -2,50 +2,82 @@
 
 #include <chrono>
 #include <exception>
+#include <future>
 
 #include "build_info.h"
+#include "http_encoding.h"
 #include "logging.h"
 #include "process_metrics.h"
 
 namespace ipc_exporter {
 namespace {
 
-/// Runs one collector into `body` and `findings`; returns its status. Never throws.
-CollectorStatus RunCollector(const std::string& name, Collector& collector, std::string* body,
-                             ScrapeFindings* findings) {
-  CollectorStatus status;
-  status.name = name;
-  status.scraped = true;
+/// One collector's run: its text, what it reported, and how it went.
+struct CollectorRun {
+  std::string text;
   CollectReport report;
-  std::vector<std::string>& errors = report.errors;
-  const size_t rollback_size = body->size();
+  CollectorStatus status;
+};
+
+/// Runs one collector into `buffer` (emptied first, its capacity kept). Never throws.
+CollectorRun RunCollector(const std::string& name, Collector& collector, std::string* buffer) {
+  CollectorRun run;
+  buffer->clear();
+  run.text.swap(*buffer);
+  run.status.name = name;
+  run.status.scraped = true;
   auto start = std::chrono::steady_clock::now();
   try {
-    ExpositionWriter writer(body);
-    collector.Collect(writer, report);
-    findings->attention.insert(findings->attention.end(), report.attention.begin(),
-                               report.attention.end());
-    findings->limits.insert(findings->limits.end(), report.limits.begin(), report.limits.end());
+    ExpositionWriter writer(&run.text);
+    collector.Collect(writer, run.report);
   } catch (const std::exception& error) {
-    body->resize(rollback_size);  // a collector that failed half-way leaves nothing behind
-    errors.insert(errors.begin(), error.what());
+    // A collector that failed half-way leaves nothing behind: no samples, no findings.
+    run.text.clear();
+    run.report.attention.clear();
+    run.report.limits.clear();
+    run.report.errors.insert(run.report.errors.begin(), error.what());
   }
-  status.duration_seconds =
+  run.status.duration_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  status.success = errors.empty();
-  if (!status.success) {
-    status.error = errors.front();
-    std::string count = std::to_string(errors.size());
+  const std::vector<std::string>& errors = run.report.errors;
+  run.status.success = errors.empty();
+  if (!run.status.success) {
+    run.status.error = errors.front();
     Log(LogLevel::kError, "collector failed",
-        {{"collector", name}, {"err", errors.front()}, {"problems", count}});
+        {{"collector", name}, {"err", errors.front()}, {"problems", std::to_string(errors.size())}});
   }
-  return status;
+  return run;
 }
 
 }  // namespace
 
+const std::string& ScrapeResult::Gzipped(int level) const {
+  std::call_once(gzip_once_, [&] { GzipCompress(body_, level, &gzipped_); });
+  return gzipped_;
+}
+
+void ScrapeResult::Recycle(std::string* body, std::string* gzip_buffer) {
+  body_.clear();
+  gzipped_.clear();
+  body->swap(body_);
+  gzip_buffer->swap(gzipped_);
+}
+
+void Scraper::ReuseLastBuffers(std::string* body, std::string* gzip_buffer) {
+  // use_count() is exact here: the only other holders are requests, and no request can take a
+  // new reference to the last result once its flight has ended.
+  if (last_result_ && last_result_.use_count() == 1) {
+    // Pairs with the release in the last holder's shared_ptr decrement: its reads are done.
+    std::atomic_thread_fence(std::memory_order_acquire);
+    last_result_->Recycle(body, gzip_buffer);
+  }
+  last_result_.reset();
+}
+
 Scraper::Scraper(std::vector<NamedCollector> collectors, bool process_metrics)
-    : collectors_(std::move(collectors)), process_metrics_(process_metrics) {
+    : collectors_(std::move(collectors)),
+      process_metrics_(process_metrics),
+      collector_buffers_(collectors_.size()) {
   for (const NamedCollector& c : collectors_) {
     CollectorStatus status;
     status.name = c.name;
@@ -53,14 +85,63 @@ Scraper::Scraper(std::vector<NamedCollector> collectors, bool process_metrics)
   }
 }
 
-std::string Scraper::Scrape() {
-  std::lock_guard<std::mutex> lock(scrape_mutex_);
-  std::string body;
-  body.reserve(64 * 1024);
+std::shared_ptr<const ScrapeResult> Scraper::Scrape() {
+  std::unique_lock<std::mutex> lock(flight_mutex_);
+  if (flight_) {  // join the collection under way
+    std::shared_ptr<Flight> flight = flight_;
+    flight_done_.wait(lock, [&] { return flight->result != nullptr; });
+    return flight->result;
+  }
+  auto flight = std::make_shared<Flight>();
+  flight_ = flight;
+  lock.unlock();
+
+  std::shared_ptr<const ScrapeResult> result;
+  try {
+    result = Collect();
+  } catch (const std::exception& error) {  // bad_alloc: the waiters must still be released
+    Log(LogLevel::kError, "scrape failed", {{"err", error.what()}});
+  }
+
+  lock.lock();
+  flight->result = result ? result : std::make_shared<const ScrapeResult>("");
+  flight_.reset();
+  flight_done_.notify_all();
+  if (!result) throw std::runtime_error("scrape failed");
+  return flight->result;
+}
+
+std::shared_ptr<const ScrapeResult> Scraper::Collect() {
+  ++collections_;
+  // Every collector but the first in a thread of its own; the first in this one.
+  std::vector<std::future<CollectorRun>> pending;
+  for (size_t i = 1; i < collectors_.size(); ++i) {
+    pending.push_back(std::async(std::launch::async, RunCollector, std::cref(collectors_[i].name),
+                                 std::ref(*collectors_[i].collector), &collector_buffers_[i]));
+  }
+  std::vector<CollectorRun> runs;
+  if (!collectors_.empty()) {
+    runs.push_back(
+        RunCollector(collectors_[0].name, *collectors_[0].collector, &collector_buffers_[0]));
+  }
+  for (std::future<CollectorRun>& run : pending) runs.push_back(run.get());
+
+  std::string body, gzip_buffer;
+  ReuseLastBuffers(&body, &gzip_buffer);
+  size_t size = 4096;
+  for (const CollectorRun& run : runs) size += run.text.size();
+  body.reserve(size);
   std::vector<CollectorStatus> statuses;
   ScrapeFindings findings;
-  for (NamedCollector& c : collectors_) {
-    statuses.push_back(RunCollector(c.name, *c.collector, &body, &findings));
+  for (size_t i = 0; i < runs.size(); ++i) {
+    CollectorRun& run = runs[i];
+    body += run.text;
+    collector_buffers_[i].swap(run.text);  // kept, with its capacity, for the next scrape
+    statuses.push_back(run.status);
+    findings.attention.insert(findings.attention.end(), run.report.attention.begin(),
+                              run.report.attention.end());
+    findings.limits.insert(findings.limits.end(), run.report.limits.begin(),
+                           run.report.limits.end());
   }
 
   ExpositionWriter out(&body);
@@ -72,14 +153,20 @@ std::string Scraper::Scrape() {
   for (const CollectorStatus& s : statuses) {
     out.Sample({{"collector", s.name}}, uint64_t{s.success ? 1u : 0u});
   }
+  out.Family("ipc_exporter_collections_total",
+             "Times the collectors read the kernel tables; concurrent scrapes share one.",
+             MetricType::kCounter);
+  out.Sample({}, collections_.load());
   out.Family("ipc_exporter_build_info", "Version and git revision of ipc_exporter, value 1.");
   out.Sample({{"version", Version()}, {"revision", Revision()}}, uint64_t{1});
+  if (extra_metrics_) extra_metrics_(out);
   if (process_metrics_) WriteProcessMetrics(out);
 
+  last_result_ = std::make_shared<ScrapeResult>(std::move(body), std::move(gzip_buffer));
   std::lock_guard<std::mutex> status_lock(status_mutex_);
   statuses_ = std::move(statuses);
   findings_ = std::move(findings);
-  return body;
+  return last_result_;
 }
 
 std::vector<CollectorStatus> Scraper::Statuses() const {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,11 +27,35 @@ struct ScrapeFindings {
   std::vector<LimitUsage> limits;
 };
 
+/// One finished collection, shared by every request that waited for it. Immutable but for its
+/// gzip form, which the first request that wants it computes once for all. Thread-safe.
+class ScrapeResult {
+ public:
+  explicit ScrapeResult(std::string body) : body_(std::move(body)) {}
+  ScrapeResult(std::string body, std::string gzip_buffer)
+      : body_(std::move(body)), gzipped_(std::move(gzip_buffer)) {}
+  const std::string& body() const { return body_; }
+  /// The body gzipped at `level` (the first caller's level is the one kept). Throws
+  /// std::runtime_error if zlib fails.
+  const std::string& Gzipped(int level) const;
+
+  /// Hands over both buffers, emptied but with their capacity, for the next collection to reuse.
+  /// Only for a result that nobody else holds any more.
+  void Recycle(std::string* body, std::string* gzip_buffer);
+
+ private:
+  std::string body_;
+  mutable std::once_flag gzip_once_;
+  mutable std::string gzipped_;
+};
+
 /// Runs the enabled collectors and assembles a whole /metrics body.
 ///
-/// Each collector writes into its own buffer; one that throws has its buffer thrown away, is
-/// reported with ipc_exporter_collector_success 0 and one log line, and the scrape goes on.
-/// Thread-safe: scrapes are serialised, since they read the same kernel tables.
+/// The collectors run concurrently, each into a buffer of its own; the buffers are joined in
+/// table order, so the output does not depend on which finished first. One that throws has its
+/// buffer thrown away, is reported with ipc_exporter_collector_success 0 and one log line, and the
+/// scrape goes on. Requests that arrive while a collection is under way wait for it and share
+/// its result instead of walking the kernel again. Thread-safe.
 class Scraper {
  public:
   struct NamedCollector {
@@ -40,8 +67,14 @@ class Scraper {
   /// node_exporter's textfile collector, which has process_* families of its own).
   Scraper(std::vector<NamedCollector> collectors, bool process_metrics);
 
-  /// Returns the complete exposition text.
-  std::string Scrape();
+  /// Writes families of the caller's (the HTTP server's request counters) after the exporter's
+  /// own. Set before the first scrape.
+  void SetExtraMetrics(std::function<void(ExpositionWriter&)> writer) {
+    extra_metrics_ = std::move(writer);
+  }
+
+  /// The complete exposition text: collected now, or by the collection already under way.
+  std::shared_ptr<const ScrapeResult> Scrape();
 
   /// The outcome of each collector's last run, in scrape order.
   std::vector<CollectorStatus> Statuses() const;
@@ -49,10 +82,31 @@ class Scraper {
   /// The objects needing attention and the limit usage of the last scrape.
   ScrapeFindings Findings() const;
 
+  /// How many times the collectors have read the kernel.
+  uint64_t collections() const { return collections_; }
+
  private:
+  struct Flight {
+    std::shared_ptr<const ScrapeResult> result;
+  };
+
+  std::shared_ptr<const ScrapeResult> Collect();
+  /// Takes back the buffers of the previous result if no request holds it any more.
+  void ReuseLastBuffers(std::string* body, std::string* gzip_buffer);
+
   std::vector<NamedCollector> collectors_;
   bool process_metrics_;
-  std::mutex scrape_mutex_;
+  std::function<void(ExpositionWriter&)> extra_metrics_;
+  std::atomic<uint64_t> collections_{0};
+  // Buffers kept from one collection to the next, so that a large scrape does not fault in
+  // fresh pages every time: one per collector, and the last result's body and gzip form.
+  std::vector<std::string> collector_buffers_;
+  std::shared_ptr<ScrapeResult> last_result_;
+
+  std::mutex flight_mutex_;
+  std::condition_variable flight_done_;
+  std::shared_ptr<Flight> flight_;  // the collection under way, if any
+
   mutable std::mutex status_mutex_;
   std::vector<CollectorStatus> statuses_;
   ScrapeFindings findings_;

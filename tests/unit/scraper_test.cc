@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <ctime>
+#include <future>
+#include <thread>
 
 #include "exposition.h"
+#include "http_client.h"
 
 namespace ipc_exporter {
 namespace {
@@ -37,7 +41,7 @@ TEST(Scraper, FailedCollectorLeavesNothingAndIsReported) {
   collectors.push_back({"partial", std::make_unique<ScriptedCollector>(
                                        "partial_metric", ScriptedCollector::Mode::kSoftError)});
   Scraper scraper(std::move(collectors), /*process_metrics=*/false);
-  std::string body = scraper.Scrape();
+  std::string body = scraper.Scrape()->body();
   auto samples = testing::ParseExposition(body);
 
   EXPECT_EQ(testing::FindSample(samples, "good_metric"), "7");
@@ -75,7 +79,7 @@ TEST(Scraper, ProcessMetricsDescribeThisProcess) {
   volatile uint64_t sink = 0;
   while (std::clock() - start < CLOCKS_PER_SEC / 20) sink = sink + 1;
   Scraper scraper({}, /*process_metrics=*/true);
-  auto samples = testing::ParseExposition(scraper.Scrape());
+  auto samples = testing::ParseExposition(scraper.Scrape()->body());
   for (const char* name : {"process_cpu_seconds_total", "process_max_fds", "process_open_fds",
                            "process_resident_memory_bytes", "process_start_time_seconds",
                            "process_virtual_memory_bytes"}) {
@@ -83,6 +87,99 @@ TEST(Scraper, ProcessMetricsDescribeThisProcess) {
     ASSERT_TRUE(value.has_value()) << name;
     EXPECT_GT(std::stod(*value), 0) << name;
   }
+}
+
+/// Counts its runs and blocks each one until released, so that a test controls the timing.
+class GateCollector final : public Collector {
+ public:
+  void Collect(ExpositionWriter& out, CollectReport&) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++runs_;
+    started_.notify_all();
+    released_.wait(lock, [&] { return open_; });
+    out.Family("gate", "Gate.");
+    out.Sample({}, uint64_t{1});
+  }
+  bool WaitStarted(int runs) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return started_.wait_for(lock, std::chrono::seconds(10), [&] { return runs_ >= runs; });
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_ = true;
+    released_.notify_all();
+  }
+  int runs() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return runs_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable started_, released_;
+  int runs_ = 0;
+  bool open_ = false;
+};
+
+TEST(Scraper, ConcurrentScrapesShareOneCollection) {
+  auto gate = std::make_unique<GateCollector>();
+  GateCollector* gate_view = gate.get();
+  std::vector<Scraper::NamedCollector> collectors;
+  collectors.push_back({"gate", std::move(gate)});
+  Scraper scraper(std::move(collectors), false);
+
+  auto first = std::async(std::launch::async, [&] { return scraper.Scrape(); });
+  ASSERT_TRUE(gate_view->WaitStarted(1));
+  std::vector<std::future<std::shared_ptr<const ScrapeResult>>> joiners;
+  for (int i = 0; i < 8; ++i) {
+    joiners.push_back(std::async(std::launch::async, [&] { return scraper.Scrape(); }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let them queue up
+  gate_view->Open();
+  std::shared_ptr<const ScrapeResult> shared = first.get();
+  for (auto& joiner : joiners) EXPECT_EQ(joiner.get(), shared);
+  EXPECT_EQ(gate_view->runs(), 1);
+  EXPECT_EQ(scraper.collections(), 1u);
+  // The gzip form is computed once and shared too.
+  EXPECT_EQ(&shared->Gzipped(1), &shared->Gzipped(1));
+  EXPECT_EQ(testing::Gunzip(shared->Gzipped(1)), shared->body());
+  // A scrape after the collection ended walks the kernel again.
+  EXPECT_NE(scraper.Scrape(), shared);
+  EXPECT_EQ(scraper.collections(), 2u);
+}
+
+/// Waits for its partner to be running too: it can only finish if both run at the same time.
+class RendezvousCollector final : public Collector {
+ public:
+  RendezvousCollector(std::shared_ptr<std::promise<void>> mine,
+                      std::shared_future<void> partner)
+      : mine_(std::move(mine)), partner_(std::move(partner)) {}
+  void Collect(ExpositionWriter&, CollectReport& report) override {
+    mine_->set_value();
+    if (partner_.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+      report.errors.push_back("partner never ran alongside");
+    }
+  }
+
+ private:
+  std::shared_ptr<std::promise<void>> mine_;
+  std::shared_future<void> partner_;
+};
+
+TEST(Scraper, CollectorsRunConcurrently) {
+  auto a = std::make_shared<std::promise<void>>();
+  auto b = std::make_shared<std::promise<void>>();
+  std::vector<Scraper::NamedCollector> collectors;
+  collectors.push_back(
+      {"a", std::make_unique<RendezvousCollector>(a, b->get_future().share())});
+  collectors.push_back(
+      {"b", std::make_unique<RendezvousCollector>(b, a->get_future().share())});
+  Scraper scraper(std::move(collectors), false);
+  auto samples = testing::ParseExposition(scraper.Scrape()->body());
+  EXPECT_EQ(testing::FindSample(samples, "ipc_exporter_collector_success", {{"collector", "a"}}),
+            "1");
+  EXPECT_EQ(testing::FindSample(samples, "ipc_exporter_collector_success", {{"collector", "b"}}),
+            "1");
 }
 
 }  // namespace
