@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <type_traits>
 
 namespace ipc_exporter {
 namespace detail {
@@ -60,17 +62,6 @@ void AppendDouble(std::string* out, double value) {
 
 }  // namespace detail
 
-namespace {
-
-template <typename Integer>
-void AppendInteger(std::string* out, Integer value) {
-  char buffer[24];
-  auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  out->append(buffer, result.ptr);
-}
-
-}  // namespace
-
 void ExpositionWriter::Family(std::string_view name, std::string_view help, MetricType type) {
   family_name_ = name;
   family_help_ = help;
@@ -78,14 +69,57 @@ void ExpositionWriter::Family(std::string_view name, std::string_view help, Metr
   family_header_written_ = false;
 }
 
-void ExpositionWriter::BeginSample(std::initializer_list<Label> labels) {
-  if (!family_header_written_) {
-    out_->append("# HELP ").append(family_name_).push_back(' ');
-    detail::AppendEscapedHelp(out_, family_help_);
-    out_->append("\n# TYPE ").append(family_name_);
-    out_->append(family_type_ == MetricType::kCounter ? " counter\n" : " gauge\n");
-    family_header_written_ = true;
+void ExpositionWriter::WriteHeaderIfNeeded() {
+  if (family_header_written_) return;
+  out_->append("# HELP ").append(family_name_).push_back(' ');
+  detail::AppendEscapedHelp(out_, family_help_);
+  out_->append("\n# TYPE ").append(family_name_);
+  out_->append(family_type_ == MetricType::kCounter ? " counter\n" : " gauge\n");
+  family_header_written_ = true;
+}
+
+namespace {
+
+bool NeedsEscaping(std::string_view value) {
+  for (char c : value) {
+    if (c == '\\' || c == '"' || c == '\n') return true;
   }
+  return false;
+}
+
+char* Copy(char* at, std::string_view text) {
+  std::memcpy(at, text.data(), text.size());
+  return at + text.size();
+}
+
+}  // namespace
+
+bool ExpositionWriter::ComposeFast(std::initializer_list<Label> labels, char** at,
+                                   const char* end) const {
+  char* p = *at;
+  if (family_name_.size() + 2 > static_cast<size_t>(end - p)) return false;
+  p = Copy(p, family_name_);
+  if (labels.size() != 0) {
+    *p++ = '{';
+    for (const Label& label : labels) {
+      // name="value", plus one byte for the ',' or '}' that follows
+      if (label.name.size() + label.value.size() + 4 > static_cast<size_t>(end - p)) return false;
+      if (NeedsEscaping(label.value)) return false;
+      p = Copy(p, label.name);
+      *p++ = '=';
+      *p++ = '"';
+      p = Copy(p, label.value);
+      *p++ = '"';
+      *p++ = ',';
+    }
+    p[-1] = '}';
+  }
+  *p++ = ' ';
+  *at = p;
+  return true;
+}
+
+void ExpositionWriter::BeginSampleSlow(std::initializer_list<Label> labels) {
   out_->append(family_name_);
   if (labels.size() != 0) {
     out_->push_back('{');
@@ -102,22 +136,40 @@ void ExpositionWriter::BeginSample(std::initializer_list<Label> labels) {
   out_->push_back(' ');
 }
 
+// The hot path: the whole line is composed in a stack buffer and appended at once, which is
+// several times cheaper than appending its pieces one by one. Lines too long for the buffer, or
+// with a value to escape, take the slow path.
+template <typename Number>
+void ExpositionWriter::WriteSample(std::initializer_list<Label> labels, Number value) {
+  WriteHeaderIfNeeded();
+  char line[480];
+  char* at = line;
+  constexpr size_t kNumberRoom = 40;  // any double, int64 or uint64, and the newline
+  if (!ComposeFast(labels, &at, line + sizeof(line) - kNumberRoom)) {
+    BeginSampleSlow(labels);
+    at = line;
+  }
+  if constexpr (std::is_floating_point_v<Number>) {
+    std::string text;
+    detail::AppendDouble(&text, value);
+    at = Copy(at, text);
+  } else {
+    at = std::to_chars(at, line + sizeof(line), value).ptr;
+  }
+  *at++ = '\n';
+  out_->append(line, static_cast<size_t>(at - line));
+}
+
 void ExpositionWriter::Sample(std::initializer_list<Label> labels, uint64_t value) {
-  BeginSample(labels);
-  AppendInteger(out_, value);
-  out_->push_back('\n');
+  WriteSample(labels, value);
 }
 
 void ExpositionWriter::Sample(std::initializer_list<Label> labels, int64_t value) {
-  BeginSample(labels);
-  AppendInteger(out_, value);
-  out_->push_back('\n');
+  WriteSample(labels, value);
 }
 
 void ExpositionWriter::Sample(std::initializer_list<Label> labels, double value) {
-  BeginSample(labels);
-  detail::AppendDouble(out_, value);
-  out_->push_back('\n');
+  WriteSample(labels, value);
 }
 
 }  // namespace ipc_exporter

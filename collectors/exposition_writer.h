@@ -39,7 +39,12 @@ class ExpositionWriter {
   void Sample(std::initializer_list<Label> labels, double value);
 
  private:
-  void BeginSample(std::initializer_list<Label> labels);
+  void WriteHeaderIfNeeded();
+  /// Writes name and labels into [*at, end) when they fit and need no escaping; false otherwise.
+  bool ComposeFast(std::initializer_list<Label> labels, char** at, const char* end) const;
+  void BeginSampleSlow(std::initializer_list<Label> labels);
+  template <typename Number>
+  void WriteSample(std::initializer_list<Label> labels, Number value);
 
   std::string* out_;
   std::string_view family_name_;

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <optional>
@@ -69,28 +70,41 @@ bool AcceptsGzip(std::string_view accept_encoding) {
 
 std::string GzipCompress(std::string_view data, int level) {
   std::string out;
-  GzipCompress(data, level, &out);
+  GzipCompress(std::vector<std::string>{std::string(data)}, level, &out);
   return out;
 }
 
-void GzipCompress(std::string_view data, int level, std::string* out_buffer) {
-  std::string& out = *out_buffer;
+void GzipCompress(const std::vector<std::string>& parts, int level, std::string* out) {
   z_stream stream{};
   // 15 window bits + 16 asks zlib for a gzip header and trailer instead of zlib's own.
   if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("zlib deflateInit2 failed");
   }
-  out.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
-  // zlib's API is not const-correct; it never writes through next_in.
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  int result = deflate(&stream, Z_FINISH);
-  size_t produced = stream.total_out;
+  std::vector<std::string_view> pieces(parts.begin(), parts.end());
+  if (pieces.empty()) pieces.emplace_back();  // still a valid, empty gzip member
+  size_t total = 0;
+  for (std::string_view piece : pieces) total += piece.size();
+  out->resize(std::max(out->capacity(), total / 8 + 4096));
+  size_t produced = 0;
+  int result = Z_OK;
+  for (size_t i = 0; i < pieces.size() && result != Z_STREAM_ERROR; ++i) {
+    const int flush = i + 1 == pieces.size() ? Z_FINISH : Z_NO_FLUSH;
+    // zlib's API is not const-correct; it never writes through next_in. A piece is one
+    // collector's output, far below the 4 GiB that uInt holds.
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(pieces[i].data()));
+    stream.avail_in = static_cast<uInt>(pieces[i].size());
+    do {
+      if (produced == out->size()) out->resize(out->size() * 2);
+      stream.next_out = reinterpret_cast<Bytef*>(out->data() + produced);
+      stream.avail_out = static_cast<uInt>(out->size() - produced);
+      result = deflate(&stream, flush);
+      produced = out->size() - stream.avail_out;
+    } while (result != Z_STREAM_ERROR &&
+             (stream.avail_in > 0 || (flush == Z_FINISH && result != Z_STREAM_END)));
+  }
   deflateEnd(&stream);
   if (result != Z_STREAM_END) throw std::runtime_error("zlib deflate did not finish");
-  out.resize(produced);
+  out->resize(produced);
 }
 
 }  // namespace ipc_exporter

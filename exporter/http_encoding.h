@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ipc_exporter {
 
@@ -13,7 +14,8 @@ bool AcceptsGzip(std::string_view accept_encoding);
 /// if zlib fails.
 std::string GzipCompress(std::string_view data, int level);
 
-/// The same into `out`, whose capacity is reused (its content is replaced).
-void GzipCompress(std::string_view data, int level, std::string* out);
+/// Compresses the concatenation of `parts` into `out`, whose capacity is reused (its content is
+/// replaced). The output grows as zlib needs it, so `out` ends close to the compressed size.
+void GzipCompress(const std::vector<std::string>& parts, int level, std::string* out);
 
 }  // namespace ipc_exporter

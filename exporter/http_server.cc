@@ -14,25 +14,37 @@ namespace {
 
 constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-// Writes a complete response. `body` is sent unless the request was HEAD.
-int Respond(mg_connection* connection, int status, std::string_view content_type,
-            std::string_view body, bool head,
-            std::initializer_list<std::pair<const char*, const char*>> extra_headers = {}) {
+using Headers = std::initializer_list<std::pair<const char*, const char*>>;
+
+// Writes a complete response whose body is `pieces` one after the other; the body is sent
+// unless the request was HEAD.
+int RespondPieces(mg_connection* connection, int status, std::string_view content_type,
+                  const std::vector<std::string_view>& pieces, bool head, Headers extra_headers) {
+  size_t size = 0;
+  for (std::string_view piece : pieces) size += piece.size();
   mg_response_header_start(connection, status);
   mg_response_header_add(connection, "Content-Type", content_type.data(),
                          static_cast<int>(content_type.size()));
-  std::string length = std::to_string(body.size());
+  std::string length = std::to_string(size);
   mg_response_header_add(connection, "Content-Length", length.c_str(), -1);
   for (const auto& [name, value] : extra_headers) {
     mg_response_header_add(connection, name, value, -1);
   }
   mg_response_header_send(connection);
-  if (!head && !body.empty()) mg_write(connection, body.data(), body.size());
+  if (head) return status;
+  for (std::string_view piece : pieces) {
+    if (!piece.empty() && mg_write(connection, piece.data(), piece.size()) <= 0) break;
+  }
   return status;
 }
 
+int Respond(mg_connection* connection, int status, std::string_view content_type,
+            std::string_view body, bool head, Headers extra_headers = {}) {
+  return RespondPieces(connection, status, content_type, {body}, head, extra_headers);
+}
+
 int RespondText(mg_connection* connection, int status, std::string_view text, bool head,
-                std::initializer_list<std::pair<const char*, const char*>> extra_headers = {}) {
+                Headers extra_headers = {}) {
   return Respond(connection, status, "text/plain; charset=utf-8", text, head, extra_headers);
 }
 
@@ -149,8 +161,9 @@ int HttpServer::ServeMetrics(mg_connection* connection, bool head) {
                    {{"Content-Encoding", "gzip"}, {"Vary", "Accept-Encoding"}});
   }
   ++responses_200_;
-  return Respond(connection, 200, kMetricsContentType, result->body(), head,
-                 {{"Vary", "Accept-Encoding"}});
+  std::vector<std::string_view> pieces(result->parts().begin(), result->parts().end());
+  return RespondPieces(connection, 200, kMetricsContentType, pieces, head,
+                       {{"Vary", "Accept-Encoding"}});
 }
 
 void HttpServer::WriteRequestCounters(ExpositionWriter& out) const {

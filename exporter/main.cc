@@ -62,8 +62,9 @@ int Run(const Options& options) {
 
   if (options.once) {
     std::shared_ptr<const ScrapeResult> result = scraper.Scrape();
-    const std::string& body = result->body();
-    std::fwrite(body.data(), 1, body.size(), stdout);
+    for (const std::string& part : result->parts()) {
+      std::fwrite(part.data(), 1, part.size(), stdout);
+    }
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
 

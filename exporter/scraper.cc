@@ -44,40 +44,53 @@ CollectorRun RunCollector(const std::string& name, Collector& collector, std::st
   if (!run.status.success) {
     run.status.error = errors.front();
     Log(LogLevel::kError, "collector failed",
-        {{"collector", name}, {"err", errors.front()}, {"problems", std::to_string(errors.size())}});
+        {{"collector", name},
+         {"err", errors.front()},
+         {"problems", std::to_string(errors.size())}});
   }
   return run;
 }
 
 }  // namespace
 
+size_t ScrapeResult::size() const {
+  size_t total = 0;
+  for (const std::string& part : parts_) total += part.size();
+  return total;
+}
+
+std::string ScrapeResult::Joined() const {
+  std::string joined;
+  joined.reserve(size());
+  for (const std::string& part : parts_) joined += part;
+  return joined;
+}
+
 const std::string& ScrapeResult::Gzipped(int level) const {
-  std::call_once(gzip_once_, [&] { GzipCompress(body_, level, &gzipped_); });
+  std::call_once(gzip_once_, [&] { GzipCompress(parts_, level, &gzipped_); });
   return gzipped_;
 }
 
-void ScrapeResult::Recycle(std::string* body, std::string* gzip_buffer) {
-  body_.clear();
+void ScrapeResult::Recycle(std::vector<std::string>* parts, std::string* gzip_buffer) {
+  for (std::string& part : parts_) part.clear();
   gzipped_.clear();
-  body->swap(body_);
+  parts->swap(parts_);
   gzip_buffer->swap(gzipped_);
 }
 
-void Scraper::ReuseLastBuffers(std::string* body, std::string* gzip_buffer) {
+void Scraper::ReuseLastBuffers(std::vector<std::string>* parts, std::string* gzip_buffer) {
   // use_count() is exact here: the only other holders are requests, and no request can take a
   // new reference to the last result once its flight has ended.
   if (last_result_ && last_result_.use_count() == 1) {
     // Pairs with the release in the last holder's shared_ptr decrement: its reads are done.
     std::atomic_thread_fence(std::memory_order_acquire);
-    last_result_->Recycle(body, gzip_buffer);
+    last_result_->Recycle(parts, gzip_buffer);
   }
   last_result_.reset();
 }
 
 Scraper::Scraper(std::vector<NamedCollector> collectors, bool process_metrics)
-    : collectors_(std::move(collectors)),
-      process_metrics_(process_metrics),
-      collector_buffers_(collectors_.size()) {
+    : collectors_(std::move(collectors)), process_metrics_(process_metrics) {
   for (const NamedCollector& c : collectors_) {
     CollectorStatus status;
     status.name = c.name;
@@ -104,7 +117,8 @@ std::shared_ptr<const ScrapeResult> Scraper::Scrape() {
   }
 
   lock.lock();
-  flight->result = result ? result : std::make_shared<const ScrapeResult>("");
+  flight->result =
+      result ? result : std::make_shared<const ScrapeResult>(std::vector<std::string>{});
   flight_.reset();
   flight_done_.notify_all();
   if (!result) throw std::runtime_error("scrape failed");
@@ -113,30 +127,29 @@ std::shared_ptr<const ScrapeResult> Scraper::Scrape() {
 
 std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   ++collections_;
+  // One part per collector, then one for the exporter's own families.
+  std::vector<std::string> parts;
+  std::string gzip_buffer;
+  ReuseLastBuffers(&parts, &gzip_buffer);
+  parts.resize(collectors_.size() + 1);
+
   // Every collector but the first in a thread of its own; the first in this one.
   std::vector<std::future<CollectorRun>> pending;
   for (size_t i = 1; i < collectors_.size(); ++i) {
     pending.push_back(std::async(std::launch::async, RunCollector, std::cref(collectors_[i].name),
-                                 std::ref(*collectors_[i].collector), &collector_buffers_[i]));
+                                 std::ref(*collectors_[i].collector), &parts[i]));
   }
   std::vector<CollectorRun> runs;
   if (!collectors_.empty()) {
-    runs.push_back(
-        RunCollector(collectors_[0].name, *collectors_[0].collector, &collector_buffers_[0]));
+    runs.push_back(RunCollector(collectors_[0].name, *collectors_[0].collector, &parts[0]));
   }
   for (std::future<CollectorRun>& run : pending) runs.push_back(run.get());
 
-  std::string body, gzip_buffer;
-  ReuseLastBuffers(&body, &gzip_buffer);
-  size_t size = 4096;
-  for (const CollectorRun& run : runs) size += run.text.size();
-  body.reserve(size);
   std::vector<CollectorStatus> statuses;
   ScrapeFindings findings;
   for (size_t i = 0; i < runs.size(); ++i) {
     CollectorRun& run = runs[i];
-    body += run.text;
-    collector_buffers_[i].swap(run.text);  // kept, with its capacity, for the next scrape
+    parts[i].swap(run.text);
     statuses.push_back(run.status);
     findings.attention.insert(findings.attention.end(), run.report.attention.begin(),
                               run.report.attention.end());
@@ -144,7 +157,7 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
                            run.report.limits.end());
   }
 
-  ExpositionWriter out(&body);
+  ExpositionWriter out(&parts.back());
   out.Family("ipc_exporter_collector_duration_seconds",
              "Time a collector took in the last scrape, in seconds.");
   for (const CollectorStatus& s : statuses) out.Sample({{"collector", s.name}}, s.duration_seconds);
@@ -162,7 +175,7 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   if (extra_metrics_) extra_metrics_(out);
   if (process_metrics_) WriteProcessMetrics(out);
 
-  last_result_ = std::make_shared<ScrapeResult>(std::move(body), std::move(gzip_buffer));
+  last_result_ = std::make_shared<ScrapeResult>(std::move(parts), std::move(gzip_buffer));
   std::lock_guard<std::mutex> status_lock(status_mutex_);
   statuses_ = std::move(statuses);
   findings_ = std::move(findings);

@@ -27,24 +27,30 @@ struct ScrapeFindings {
   std::vector<LimitUsage> limits;
 };
 
-/// One finished collection, shared by every request that waited for it. Immutable but for its
-/// gzip form, which the first request that wants it computes once for all. Thread-safe.
+/// One finished collection, shared by every request that waited for it: the exposition text in
+/// parts (one per collector, then the exporter's own families), sent one after the other so the
+/// text is never copied into one string. Immutable but for its gzip form, which the first
+/// request that wants it computes once for all. Thread-safe.
 class ScrapeResult {
  public:
-  explicit ScrapeResult(std::string body) : body_(std::move(body)) {}
-  ScrapeResult(std::string body, std::string gzip_buffer)
-      : body_(std::move(body)), gzipped_(std::move(gzip_buffer)) {}
-  const std::string& body() const { return body_; }
-  /// The body gzipped at `level` (the first caller's level is the one kept). Throws
+  explicit ScrapeResult(std::vector<std::string> parts, std::string gzip_buffer = {})
+      : parts_(std::move(parts)), gzipped_(std::move(gzip_buffer)) {}
+
+  const std::vector<std::string>& parts() const { return parts_; }
+  size_t size() const;
+  /// The parts joined (for tests and small outputs; the server sends the parts as they are).
+  std::string Joined() const;
+
+  /// The text gzipped at `level` (the first caller's level is the one kept). Throws
   /// std::runtime_error if zlib fails.
   const std::string& Gzipped(int level) const;
 
-  /// Hands over both buffers, emptied but with their capacity, for the next collection to reuse.
+  /// Hands over the buffers, emptied but with their capacity, for the next collection to reuse.
   /// Only for a result that nobody else holds any more.
-  void Recycle(std::string* body, std::string* gzip_buffer);
+  void Recycle(std::vector<std::string>* parts, std::string* gzip_buffer);
 
  private:
-  std::string body_;
+  std::vector<std::string> parts_;
   mutable std::once_flag gzip_once_;
   mutable std::string gzipped_;
 };
@@ -92,15 +98,14 @@ class Scraper {
 
   std::shared_ptr<const ScrapeResult> Collect();
   /// Takes back the buffers of the previous result if no request holds it any more.
-  void ReuseLastBuffers(std::string* body, std::string* gzip_buffer);
+  void ReuseLastBuffers(std::vector<std::string>* parts, std::string* gzip_buffer);
 
   std::vector<NamedCollector> collectors_;
   bool process_metrics_;
   std::function<void(ExpositionWriter&)> extra_metrics_;
   std::atomic<uint64_t> collections_{0};
-  // Buffers kept from one collection to the next, so that a large scrape does not fault in
-  // fresh pages every time: one per collector, and the last result's body and gzip form.
-  std::vector<std::string> collector_buffers_;
+  // The last result, whose buffers the next collection reuses once no request holds it, so
+  // that a large scrape does not fault in fresh pages every time.
   std::shared_ptr<ScrapeResult> last_result_;
 
   std::mutex flight_mutex_;

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 namespace ipc_exporter::testing {
 namespace {
@@ -43,13 +44,16 @@ void SendAll(int fd, const std::string& bytes) {
 }
 
 std::string ReadAll(int fd) {
-  std::string data;
-  char buffer[65536];
+  // Straight into the string, growing it geometrically: benchmarks read bodies of megabytes.
+  std::string data(1 << 20, '\0');
+  size_t used = 0;
   for (;;) {
-    ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (data.size() - used < (256 << 10)) data.resize(data.size() * 2);
+    ssize_t n = ::recv(fd, data.data() + used, data.size() - used, 0);
     if (n <= 0) break;  // closed, reset or timed out
-    data.append(buffer, static_cast<size_t>(n));
+    used += static_cast<size_t>(n);
   }
+  data.resize(used);
   return data;
 }
 
@@ -129,6 +133,40 @@ HttpResponse ReadResponse(int socket, int timeout_ms) {
   std::string raw = ReadAll(socket);
   ::close(socket);
   return Parse(raw);
+}
+
+DiscardedResponse HttpRequestDiscardingBody(
+    int port, const std::string& path,
+    const std::vector<std::pair<std::string, std::string>>& headers, int timeout_ms) {
+  int fd = Connect(port, timeout_ms);
+  DiscardedResponse response;
+  try {
+    SendAll(fd, RequestText("GET", path, headers));
+    static thread_local std::vector<char> buffer(1 << 20);
+    std::string head;  // bytes up to the end of the headers
+    size_t header_end = std::string::npos;
+    size_t total = 0;
+    for (;;) {
+      ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+      if (n <= 0) break;
+      total += static_cast<size_t>(n);
+      if (header_end == std::string::npos) {
+        head.append(buffer.data(), static_cast<size_t>(n));
+        header_end = head.find("\r\n\r\n");
+        if (header_end != std::string::npos) header_end += 4;
+      }
+    }
+    if (head.compare(0, 5, "HTTP/") != 0 || header_end == std::string::npos) {
+      throw std::runtime_error("no HTTP response");
+    }
+    response.status = std::stoi(head.substr(head.find(' ') + 1, 3));
+    response.body_bytes = total - header_end;
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return response;
 }
 
 std::string Gunzip(const std::string& compressed) {

@@ -28,6 +28,19 @@ int SendRequestWithoutReading(int port, const std::string& path);
 /// Reads the answer of a socket from SendRequestWithoutReading and closes it.
 HttpResponse ReadResponse(int socket, int timeout_ms = 15000);
 
+/// Status and size of an answer whose body was read and thrown away.
+struct DiscardedResponse {
+  int status = 0;
+  size_t body_bytes = 0;
+};
+
+/// Sends a request like HttpRequest but reads the answer into a small reused buffer and keeps
+/// only its status and body size, as a streaming client (Prometheus) would: for benchmarks, so
+/// that the client's own memory handling does not count against the server.
+DiscardedResponse HttpRequestDiscardingBody(
+    int port, const std::string& path,
+    const std::vector<std::pair<std::string, std::string>>& headers = {}, int timeout_ms = 60000);
+
 /// Inflates a gzip body; throws on corrupt data.
 std::string Gunzip(const std::string& compressed);
 

@@ -38,6 +38,16 @@ TEST(ExpositionWriter, EscapesLabelValuesAndHelp) {
             "x{cmd=\"a\\\"b\\\\c\\nd\",n=\"\"} 1\n");
 }
 
+TEST(ExpositionWriter, LongLinesTakeTheSlowPathAndComeOutTheSame) {
+  std::string out;
+  ExpositionWriter writer(&out);
+  const std::string long_value(2000, 'x');
+  writer.Family("long_info", "Long.");
+  writer.Sample({{"a", "1"}, {"command", long_value}, {"b", "q\"uote"}}, 1.5);
+  EXPECT_EQ(out, "# HELP long_info Long.\n# TYPE long_info gauge\nlong_info{a=\"1\",command=\"" +
+                     long_value + "\",b=\"q\\\"uote\"} 1.5\n");
+}
+
 TEST(ExpositionWriter, WritesNumbersExactly) {
   std::string out;
   ExpositionWriter writer(&out);

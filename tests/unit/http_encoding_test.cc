@@ -41,5 +41,14 @@ TEST(GzipCompress, RoundTripsAtEveryLevel) {
   EXPECT_EQ(testing::Gunzip(GzipCompress("", 1)), "");
 }
 
+TEST(GzipCompress, PartsInflateToTheirConcatenation) {
+  std::vector<std::string> parts = {"first part\n", "", std::string(300000, 'x'), "last\n"};
+  std::string out = "stale content that must be replaced";
+  GzipCompress(parts, 1, &out);
+  EXPECT_EQ(testing::Gunzip(out), parts[0] + parts[2] + parts[3]);
+  GzipCompress(std::vector<std::string>{}, 1, &out);
+  EXPECT_EQ(testing::Gunzip(out), "");
+}
+
 }  // namespace
 }  // namespace ipc_exporter

@@ -41,7 +41,7 @@ TEST(Scraper, FailedCollectorLeavesNothingAndIsReported) {
   collectors.push_back({"partial", std::make_unique<ScriptedCollector>(
                                        "partial_metric", ScriptedCollector::Mode::kSoftError)});
   Scraper scraper(std::move(collectors), /*process_metrics=*/false);
-  std::string body = scraper.Scrape()->body();
+  std::string body = scraper.Scrape()->Joined();
   auto samples = testing::ParseExposition(body);
 
   EXPECT_EQ(testing::FindSample(samples, "good_metric"), "7");
@@ -79,7 +79,7 @@ TEST(Scraper, ProcessMetricsDescribeThisProcess) {
   volatile uint64_t sink = 0;
   while (std::clock() - start < CLOCKS_PER_SEC / 20) sink = sink + 1;
   Scraper scraper({}, /*process_metrics=*/true);
-  auto samples = testing::ParseExposition(scraper.Scrape()->body());
+  auto samples = testing::ParseExposition(scraper.Scrape()->Joined());
   for (const char* name : {"process_cpu_seconds_total", "process_max_fds", "process_open_fds",
                            "process_resident_memory_bytes", "process_start_time_seconds",
                            "process_virtual_memory_bytes"}) {
@@ -142,7 +142,7 @@ TEST(Scraper, ConcurrentScrapesShareOneCollection) {
   EXPECT_EQ(scraper.collections(), 1u);
   // The gzip form is computed once and shared too.
   EXPECT_EQ(&shared->Gzipped(1), &shared->Gzipped(1));
-  EXPECT_EQ(testing::Gunzip(shared->Gzipped(1)), shared->body());
+  EXPECT_EQ(testing::Gunzip(shared->Gzipped(1)), shared->Joined());
   // A scrape after the collection ended walks the kernel again.
   EXPECT_NE(scraper.Scrape(), shared);
   EXPECT_EQ(scraper.collections(), 2u);
@@ -151,8 +151,7 @@ TEST(Scraper, ConcurrentScrapesShareOneCollection) {
 /// Waits for its partner to be running too: it can only finish if both run at the same time.
 class RendezvousCollector final : public Collector {
  public:
-  RendezvousCollector(std::shared_ptr<std::promise<void>> mine,
-                      std::shared_future<void> partner)
+  RendezvousCollector(std::shared_ptr<std::promise<void>> mine, std::shared_future<void> partner)
       : mine_(std::move(mine)), partner_(std::move(partner)) {}
   void Collect(ExpositionWriter&, CollectReport& report) override {
     mine_->set_value();
@@ -170,12 +169,10 @@ TEST(Scraper, CollectorsRunConcurrently) {
   auto a = std::make_shared<std::promise<void>>();
   auto b = std::make_shared<std::promise<void>>();
   std::vector<Scraper::NamedCollector> collectors;
-  collectors.push_back(
-      {"a", std::make_unique<RendezvousCollector>(a, b->get_future().share())});
-  collectors.push_back(
-      {"b", std::make_unique<RendezvousCollector>(b, a->get_future().share())});
+  collectors.push_back({"a", std::make_unique<RendezvousCollector>(a, b->get_future().share())});
+  collectors.push_back({"b", std::make_unique<RendezvousCollector>(b, a->get_future().share())});
   Scraper scraper(std::move(collectors), false);
-  auto samples = testing::ParseExposition(scraper.Scrape()->body());
+  auto samples = testing::ParseExposition(scraper.Scrape()->Joined());
   EXPECT_EQ(testing::FindSample(samples, "ipc_exporter_collector_success", {{"collector", "a"}}),
             "1");
   EXPECT_EQ(testing::FindSample(samples, "ipc_exporter_collector_success", {{"collector", "b"}}),
