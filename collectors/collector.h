@@ -18,6 +18,13 @@ namespace ipc_exporter {
 struct CollectorSettings {
   bool shm_attachers = false;                 // --collector.shm.attachers
   int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold
+
+  // --collector.NAME.max-series: per-object series per collector. Totals and limits stay exact
+  // whatever the cap.
+  static constexpr uint64_t kDefaultMaxSeries = 1000000;
+  uint64_t shm_max_series = kDefaultMaxSeries;
+  uint64_t sem_max_series = kDefaultMaxSeries;
+  uint64_t msg_max_series = kDefaultMaxSeries;
 };
 
 /// What every collector reads through. The referenced objects outlive the collectors.
@@ -52,6 +59,7 @@ struct LimitUsage {
 /// What a collector found besides the samples it wrote.
 struct CollectReport {
   std::vector<std::string> errors;
+  uint64_t series_dropped = 0;  // per-object series left out by the cardinality cap
   std::vector<AttentionItem> attention;
   std::vector<LimitUsage> limits;
 };

@@ -5,6 +5,7 @@
 #include "kernel_limits.h"
 #include "object_families.h"
 #include "process_table.h"
+#include "series_cap.h"
 #include "sysv_collectors.h"
 #include "sysv_parsers.h"
 
@@ -87,14 +88,40 @@ class MsgCollector final : public Collector {
       identities.push_back(IdentityOf(r.queue.owner.key, r.queue.msqid));
     }
 
+    WriteObjects(out, readings, identities, report);
+    ReportStalled(readings, identities, report);
+    WriteTotalsAndLimits(out, readings, report);
+  }
+
+ private:
+  // The per-queue families, for the queues that fit under --collector.msg.max-series (stalled
+  // ones first).
+  void WriteObjects(ExpositionWriter& out, const std::vector<QueueReading>& readings,
+                    const std::vector<ObjectIdentity>& identities, CollectReport& report) {
+    std::vector<uint64_t> series(readings.size());
+    std::vector<bool> flagged(readings.size());
+    for (size_t i = 0; i < readings.size(); ++i) {
+      series[i] = SeriesOf<QueueReading>(readings[i], kQueueGauges);
+      flagged[i] = readings[i].stalled;
+    }
+    CapSelection selection = SelectWithinCap(series, flagged, context_.settings.msg_max_series);
+    report.series_dropped = selection.dropped_series;
+    if (selection.dropped_series == 0) {
+      WriteKept(out, readings, identities);
+    } else {
+      WriteKept(out, CopyIndexes(readings, selection.kept),
+                CopyIndexes(identities, selection.kept));
+    }
+  }
+
+  void WriteKept(ExpositionWriter& out, const std::vector<QueueReading>& readings,
+                 const std::vector<ObjectIdentity>& identities) {
     WriteObjectGauges<QueueReading>(out, "msqid", readings, identities, kQueueGauges);
     WriteOwnershipInfo<QueueReading>(
         out, "ipc_msg_queue_info",
         "Ownership and mode of the message queue, value 1 (/proc/sysvipc/msg).", "msqid", readings,
         identities, context_.names,
         [](const QueueReading& r) -> const IpcOwnership& { return r.queue.owner; });
-    ReportStalled(readings, identities, report);
-    WriteTotalsAndLimits(out, readings, report);
   }
 
  private:

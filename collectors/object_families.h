@@ -52,6 +52,14 @@ void WriteObjectGauges(ExpositionWriter& out, std::string_view id_label,
   }
 }
 
+/// How many series `record` gets from `gauges` (those with a value), plus its `_info` series.
+template <typename Record>
+uint64_t SeriesOf(const Record& record, std::span<const ObjectGauge<Record>> gauges) {
+  uint64_t series = 1;
+  for (const ObjectGauge<Record>& gauge : gauges) series += gauge.value(record).has_value();
+  return series;
+}
+
 /// The permission bits as a four-digit octal string, e.g. "0600".
 std::string FormatMode(uint32_t perms);
 

@@ -6,6 +6,7 @@
 #include "object_families.h"
 #include "parallel_slices.h"
 #include "process_table.h"
+#include "series_cap.h"
 #include "sysv_collectors.h"
 #include "sysv_parsers.h"
 
@@ -118,6 +119,41 @@ class SemCollector final : public Collector {
       identities.push_back(IdentityOf(r.array.owner.key, r.array.semid));
     }
 
+    ReportStuck(readings, identities, report);
+    WriteObjects(out, readings, identities, report);
+    WriteTotalsAndLimits(out, readings, report);
+  }
+
+ private:
+  // The per-array and per-semaphore families, for the arrays that fit under
+  // --collector.sem.max-series (arrays with a stuck semaphore or orphaned ones first).
+  void WriteObjects(ExpositionWriter& out, const std::vector<ArrayReading>& readings,
+                    const std::vector<ObjectIdentity>& identities, CollectReport& report) {
+    std::vector<uint64_t> series(readings.size());
+    std::vector<bool> flagged(readings.size());
+    for (size_t i = 0; i < readings.size(); ++i) {
+      const ArrayReading& r = readings[i];
+      series[i] = SeriesOf<ArrayReading>(r, kArrayGauges);
+      flagged[i] = ArrayOrphaned(r) == std::optional<uint64_t>(1);
+      for (size_t n = 0; n < r.semaphores.size(); ++n) {
+        flagged[i] = flagged[i] || Stuck(r.semaphores[n], r.last_operators[n]);
+        for (const SemaphoreGauge& gauge : kSemaphoreGauges) {
+          series[i] += gauge.value(r.semaphores[n], r.last_operators[n]).has_value();
+        }
+      }
+    }
+    CapSelection selection = SelectWithinCap(series, flagged, context_.settings.sem_max_series);
+    report.series_dropped = selection.dropped_series;
+    if (selection.dropped_series == 0) {
+      WriteKept(out, readings, identities);
+    } else {
+      WriteKept(out, CopyIndexes(readings, selection.kept),
+                CopyIndexes(identities, selection.kept));
+    }
+  }
+
+  void WriteKept(ExpositionWriter& out, const std::vector<ArrayReading>& readings,
+                 const std::vector<ObjectIdentity>& identities) {
     WriteObjectGauges<ArrayReading>(out, "semid", readings, identities, kArrayGauges);
     WriteOwnershipInfo<ArrayReading>(
         out, "ipc_sem_array_info",
@@ -125,11 +161,8 @@ class SemCollector final : public Collector {
         readings, identities, context_.names,
         [](const ArrayReading& r) -> const IpcOwnership& { return r.array.owner; });
     WriteSemaphores(out, readings, identities);
-    ReportStuck(readings, identities, report);
-    WriteTotalsAndLimits(out, readings, report);
   }
 
- private:
   // Reads every array's semaphores and judges their last operators. Arrays removed since the
   // listing are dropped silently.
   std::vector<ArrayReading> ReadArrays(const std::vector<SemArray>& arrays,

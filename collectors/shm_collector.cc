@@ -4,6 +4,7 @@
 #include "kernel_limits.h"
 #include "object_families.h"
 #include "process_table.h"
+#include "series_cap.h"
 #include "shm_attachers.h"
 #include "sysv_collectors.h"
 #include "sysv_parsers.h"
@@ -119,6 +120,48 @@ class ShmCollector final : public Collector {
       readings.push_back(std::move(r));
     }
 
+    std::vector<ShmAttacher> attachers;
+    if (context_.settings.shm_attachers) attachers = FindShmAttachers(proc, processes);
+    WriteObjects(out, readings, identities, creator_commands, attachers, report);
+    ReportOrphans(readings, identities, report);
+    WriteTotalsAndLimits(out, readings, report);
+  }
+
+ private:
+  // The per-segment families, for the segments that fit under --collector.shm.max-series
+  // (leaked ones first).
+  void WriteObjects(ExpositionWriter& out, const std::vector<SegmentReading>& readings,
+                    const std::vector<ObjectIdentity>& identities,
+                    const std::vector<std::string>& creator_commands,
+                    const std::vector<ShmAttacher>& attachers, CollectReport& report) {
+    std::vector<uint64_t> series(readings.size());
+    std::vector<bool> flagged(readings.size());
+    for (size_t i = 0; i < readings.size(); ++i) {
+      series[i] = SeriesOf<SegmentReading>(readings[i], kSegmentGauges);
+      flagged[i] = Orphaned(readings[i]);
+      for (const ShmAttacher& a : attachers) series[i] += a.shmid == readings[i].segment.shmid;
+    }
+    CapSelection selection = SelectWithinCap(series, flagged, context_.settings.shm_max_series);
+    report.series_dropped = selection.dropped_series;
+    if (selection.dropped_series == 0) {
+      WriteKept(out, readings, identities, creator_commands, attachers);
+      return;
+    }
+    std::vector<int32_t> kept_ids;  // ascending, as the readings are
+    for (size_t i : selection.kept) kept_ids.push_back(readings[i].segment.shmid);
+    std::vector<ShmAttacher> kept_attachers;
+    for (const ShmAttacher& a : attachers) {
+      if (std::binary_search(kept_ids.begin(), kept_ids.end(), a.shmid))
+        kept_attachers.push_back(a);
+    }
+    WriteKept(out, CopyIndexes(readings, selection.kept), CopyIndexes(identities, selection.kept),
+              CopyIndexes(creator_commands, selection.kept), kept_attachers);
+  }
+
+  void WriteKept(ExpositionWriter& out, const std::vector<SegmentReading>& readings,
+                 const std::vector<ObjectIdentity>& identities,
+                 const std::vector<std::string>& creator_commands,
+                 const std::vector<ShmAttacher>& attachers) {
     WriteObjectGauges<SegmentReading>(out, "shmid", readings, identities, kSegmentGauges);
     WriteOwnershipInfo<SegmentReading>(
         out, "ipc_shm_segment_info",
@@ -127,17 +170,13 @@ class ShmCollector final : public Collector {
         "shmid", readings, identities, context_.names,
         [](const SegmentReading& r) -> const IpcOwnership& { return r.segment.owner; },
         &creator_commands);
-    if (context_.settings.shm_attachers) WriteAttachers(out, processes);
-
-    ReportOrphans(readings, identities, report);
-    WriteTotalsAndLimits(out, readings, report);
+    if (context_.settings.shm_attachers) WriteAttachers(out, attachers);
   }
 
- private:
-  void WriteAttachers(ExpositionWriter& out, ProcessTable& processes) {
+  static void WriteAttachers(ExpositionWriter& out, const std::vector<ShmAttacher>& attachers) {
     out.Family("ipc_shm_segment_attacher_info",
                "A process attaching the segment, value 1 (/proc/PID/maps /SYSV mappings).");
-    for (const ShmAttacher& a : FindShmAttachers(context_.proc, processes)) {
+    for (const ShmAttacher& a : attachers) {
       std::string shmid = std::to_string(a.shmid);
       std::string pid = std::to_string(a.pid);
       out.Sample({{"shmid", shmid}, {"pid", pid}, {"command", a.command}}, uint64_t{1});

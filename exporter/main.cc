@@ -56,6 +56,9 @@ int Run(const Options& options) {
   CollectorSettings settings;
   settings.shm_attachers = options.shm_attachers;
   settings.msg_stall_threshold_seconds = options.msg_stall_threshold_seconds;
+  settings.shm_max_series = options.max_series.at("shm");
+  settings.sem_max_series = options.max_series.at("sem");
+  settings.msg_max_series = options.max_series.at("msg");
   CollectorContext context{proc, syscalls, names, settings,
                            [] { return static_cast<int64_t>(std::time(nullptr)); }};
   Scraper scraper(CreateCollectors(options, context), /*process_metrics=*/!options.once);

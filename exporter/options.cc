@@ -103,6 +103,13 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   std::map<std::string, CLI::Option*> collector_options;
   for (const CollectorInfo& info : AllCollectors()) {
     std::string name(info.name);
+    options.max_series[name] = CollectorSettings::kDefaultMaxSeries;
+    app.add_option("--collector." + name + ".max-series", options.max_series[name],
+                   "Most per-object series the " + name +
+                       " collector publishes; objects past it are left out (leaked, stuck and "
+                       "stalled ones are kept first) and counted in ipc_exporter_series_dropped.")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     collector_flags[name] = info.enabled_by_default;
     collector_options[name] =
         app.add_flag("--collector." + name + ",!--no-collector." + name, collector_flags[name],

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -27,6 +28,7 @@ struct Options {
   bool once = false;
   bool shm_attachers = false;
   int64_t msg_stall_threshold_seconds = 300;
+  std::map<std::string, uint64_t> max_series;  // collector name -> --collector.NAME.max-series
 };
 
 /// The outcome of reading the command line: options to run with, or an exit code when the

@@ -39,6 +39,7 @@ CollectorRun RunCollector(const std::string& name, Collector& collector, std::st
   }
   run.status.duration_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.status.series_dropped = run.report.series_dropped;
   const std::vector<std::string>& errors = run.report.errors;
   run.status.success = errors.empty();
   if (!run.status.success) {
@@ -166,6 +167,10 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   for (const CollectorStatus& s : statuses) {
     out.Sample({{"collector", s.name}}, uint64_t{s.success ? 1u : 0u});
   }
+  out.Family("ipc_exporter_series_dropped",
+             "Per-object series the collector left out in the last scrape because of its "
+             "--collector.NAME.max-series cap; totals and limits are always complete.");
+  for (const CollectorStatus& s : statuses) out.Sample({{"collector", s.name}}, s.series_dropped);
   out.Family("ipc_exporter_collections_total",
              "Times the collectors read the kernel tables; concurrent scrapes share one.",
              MetricType::kCounter);

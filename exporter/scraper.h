@@ -18,7 +18,8 @@ struct CollectorStatus {
   bool scraped = false;  // false until the first scrape
   bool success = false;
   double duration_seconds = 0;
-  std::string error;  // the first problem of the last scrape, empty on success
+  uint64_t series_dropped = 0;  // by the collector's --collector.NAME.max-series
+  std::string error;            // the first problem of the last scrape, empty on success
 };
 
 /// What the last scrape found besides samples: the landing page's attention list and limits.

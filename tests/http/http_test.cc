@@ -200,6 +200,19 @@ TEST(Http, FailingCollectorGivesSuccessZeroAndTheScrapeStillSucceeds) {
   EXPECT_NE(landing.body.find("class=\"failed\""), std::string::npos);
 }
 
+TEST(Http, CardinalityCapIsCountedAndTotalsStayExact) {
+  ScratchProc proc("normal");
+  ExporterProcess exporter({"--path.procfs=" + proc.root(), "--collector.shm.max-series=20"});
+  std::vector<ParsedSample> samples =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  // Only the leaked segment's 14 series fit; the other three segments' 41 are dropped.
+  EXPECT_EQ(FindSample(samples, "ipc_exporter_series_dropped", {{"collector", "shm"}}), "41");
+  EXPECT_EQ(FindSample(samples, "ipc_exporter_series_dropped", {{"collector", "msg"}}), "0");
+  EXPECT_EQ(FindSamples(samples, "ipc_shm_segment_size_bytes").size(), 1u);
+  EXPECT_EQ(FindSample(samples, "ipc_shm_segments"), "4");
+  EXPECT_EQ(FindSample(samples, "ipc_shm_segment_orphaned", {{"shmid", "32769"}}), "1");
+}
+
 TEST(Http, DisabledCollectorsPublishNothing) {
   ExporterProcess exporter({"--no-collector.sem", "--no-collector.msg"});
   std::vector<ParsedSample> samples =

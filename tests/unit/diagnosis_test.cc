@@ -10,6 +10,7 @@
 #include "exposition.h"
 #include "fakes.h"
 #include "process_table.h"
+#include "series_cap.h"
 #include "shm_attachers.h"
 
 namespace ipc_exporter {
@@ -193,6 +194,57 @@ TEST(MsgDiagnosis, StalledQueues) {
   Diagnosed later = Collect("msg", "normal", patient);
   EXPECT_EQ(FindSample(later.samples, "ipc_msg_queue_stalled", {{"msqid", "131076"}}), "0");
   EXPECT_EQ(FindSample(later.samples, "ipc_msg_queue_stalled", {{"msqid", "98307"}}), "1");
+}
+
+TEST(SelectWithinCap, Table) {
+  // Flagged objects first, then the rest in order; what does not fit is left out whole.
+  CapSelection all = SelectWithinCap({5, 5, 5}, {false, false, false}, 100);
+  EXPECT_EQ(all.kept, (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(all.dropped_series, 0u);
+  CapSelection flagged_first = SelectWithinCap({5, 5, 5}, {false, false, true}, 10);
+  EXPECT_EQ(flagged_first.kept, (std::vector<size_t>{0, 2}));
+  EXPECT_EQ(flagged_first.dropped_series, 5u);
+  CapSelection smaller_fits = SelectWithinCap({4, 50, 3}, {false, false, false}, 10);
+  EXPECT_EQ(smaller_fits.kept, (std::vector<size_t>{0, 2}));
+  EXPECT_EQ(smaller_fits.dropped_series, 50u);
+  CapSelection none = SelectWithinCap({4}, {true}, 3);
+  EXPECT_TRUE(none.kept.empty());
+  EXPECT_EQ(none.dropped_series, 4u);
+}
+
+TEST(SeriesCap, KeepsTheLeakedSegmentAndExactTotals) {
+  CollectorSettings settings;
+  settings.shm_max_series = 20;  // room for one segment's 14 series
+  Diagnosed run = Collect("shm", "normal", settings);
+  // 32769 is leaked, so it is kept first; 0 and 65538 (14 series each) and 98307 (13: its
+  // creator is unknown, so no _alive series) are left out.
+  EXPECT_EQ(run.report.series_dropped, 14u + 14u + 13u);
+  auto sizes = FindSamples(run.samples, "ipc_shm_segment_size_bytes");
+  ASSERT_EQ(sizes.size(), 1u);
+  EXPECT_EQ(sizes[0].labels.at("shmid"), "32769");
+  EXPECT_EQ(FindSamples(run.samples, "ipc_shm_segment_info").size(), 1u);
+  EXPECT_EQ(FindSample(run.samples, "ipc_shm_segments"), "4");
+  EXPECT_EQ(FindSample(run.samples, "ipc_shm_size_bytes"),
+            std::to_string(65536 + 16777216 + 4096 + 8192));
+  EXPECT_EQ(run.report.attention.size(), 1u);
+
+  Diagnosed uncapped = Collect("shm", "normal");
+  EXPECT_EQ(uncapped.report.series_dropped, 0u);
+  EXPECT_EQ(FindSamples(uncapped.samples, "ipc_shm_segment_size_bytes").size(), 4u);
+}
+
+TEST(SeriesCap, SemArraysCountTheirSemaphores) {
+  CollectorSettings settings;
+  settings.sem_max_series = 30;
+  Diagnosed run = Collect("sem", "normal", settings);
+  // Array 0 (stuck semaphore): 6 array + 2x6 semaphore series = 18, kept first. Array 32769
+  // (orphaned, so flagged too): 6 + 3 semaphores with 6, 6 and 5 (semnum 2 never operated on:
+  // no _alive series) = 23, too many. Array 65538 (unreadable): 5 array series, fits.
+  EXPECT_EQ(run.report.series_dropped, 23u);
+  EXPECT_EQ(FindSamples(run.samples, "ipc_sem_value", {{"semid", "32769"}}).size(), 0u);
+  EXPECT_EQ(FindSamples(run.samples, "ipc_sem_value", {{"semid", "0"}}).size(), 2u);
+  EXPECT_EQ(FindSample(run.samples, "ipc_sem_array_values_readable", {{"semid", "65538"}}), "0");
+  EXPECT_EQ(FindSample(run.samples, "ipc_sem_semaphores"), "6");
 }
 
 TEST(LimitUsage, EveryCollectorReportsItsLimits) {
