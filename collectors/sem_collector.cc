@@ -4,11 +4,11 @@
 
 #include "kernel_limits.h"
 #include "object_families.h"
-#include "parallel_slices.h"
 #include "process_table.h"
 #include "series_cap.h"
 #include "sysv_collectors.h"
 #include "sysv_parsers.h"
+#include "task_pool.h"
 
 namespace ipc_exporter {
 namespace {
@@ -41,8 +41,9 @@ std::optional<uint64_t> ArrayOrphaned(const ArrayReading& r) {
 
 using Gauge = ObjectGauge<ArrayReading>;
 
-// Below this many arrays a second thread costs more than it saves.
-constexpr size_t kArraysPerExtraThread = 256;
+// Arrays per slice of semctl work handed to the task pool: small enough that an idle core can
+// join in late and still take a fair share, large enough that handing out costs nothing.
+constexpr size_t kArraysPerSlice = 64;
 
 std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
 
@@ -167,12 +168,11 @@ class SemCollector final : public Collector {
   // listing are dropped silently.
   std::vector<ArrayReading> ReadArrays(const std::vector<SemArray>& arrays,
                                        std::vector<std::string>& errors) {
-    // The semctl calls (two per array, three per semaphore) are most of a large scrape: spread
-    // them over two threads when there are enough arrays to pay for the second one.
+    // The semctl calls (two per array, three per semaphore) are most of a large scrape: they go
+    // to the task pool in slices, for whichever cores are free.
     std::vector<ArrayReading> readings(arrays.size());
     std::vector<SyscallResult> results(arrays.size());
-    const size_t parts = arrays.size() >= kArraysPerExtraThread ? 2 : 1;
-    ParallelSlices(arrays.size(), parts, [&](size_t begin, size_t end) {
+    ParallelSlices(arrays.size(), kArraysPerSlice, [&](size_t begin, size_t end) {
       for (size_t i = begin; i < end; ++i) {
         readings[i].array = arrays[i];
         results[i] = context_.syscalls.ReadSemaphores(arrays[i].semid, arrays[i].semaphores,

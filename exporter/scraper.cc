@@ -1,13 +1,14 @@
 #include "scraper.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
-#include <future>
 
 #include "build_info.h"
 #include "http_encoding.h"
 #include "logging.h"
 #include "process_metrics.h"
+#include "task_pool.h"
 
 namespace ipc_exporter {
 namespace {
@@ -134,17 +135,24 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   ReuseLastBuffers(&parts, &gzip_buffer);
   parts.resize(collectors_.size() + 1);
 
-  // Every collector but the first in a thread of its own; the first in this one.
-  std::vector<std::future<CollectorRun>> pending;
-  for (size_t i = 1; i < collectors_.size(); ++i) {
-    pending.push_back(std::async(std::launch::async, RunCollector, std::cref(collectors_[i].name),
-                                 std::ref(*collectors_[i].collector), &parts[i]));
+  // The collectors run as tasks on the shared pool, the slowest of the last scrape first, so
+  // that the short ones fill the gaps around it; their output keeps the table's order.
+  std::vector<size_t> order(collectors_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  {
+    std::lock_guard<std::mutex> status_lock(status_mutex_);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return statuses_[a].duration_seconds > statuses_[b].duration_seconds;
+    });
   }
-  std::vector<CollectorRun> runs;
-  if (!collectors_.empty()) {
-    runs.push_back(RunCollector(collectors_[0].name, *collectors_[0].collector, &parts[0]));
+  std::vector<CollectorRun> runs(collectors_.size());
+  std::vector<std::function<void()>> tasks;
+  for (size_t i : order) {
+    tasks.push_back([this, i, &runs, &parts] {
+      runs[i] = RunCollector(collectors_[i].name, *collectors_[i].collector, &parts[i]);
+    });
   }
-  for (std::future<CollectorRun>& run : pending) runs.push_back(run.get());
+  TaskPool::Shared().RunAll(std::move(tasks));
 
   std::vector<CollectorStatus> statuses;
   ScrapeFindings findings;
