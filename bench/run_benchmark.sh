@@ -4,6 +4,7 @@
 # bench/ipc_loadgen and removes exactly what it made, even when interrupted.
 #
 #   bench/run_benchmark.sh [small] [medium] [large]     (default: all three)
+#   EXPORTER_ARGS="--collector.shm.attachers" bench/run_benchmark.sh medium   (extra exporter flags)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scales=("$@")
@@ -28,7 +29,8 @@ cleanup() {
 trap 'cleanup; rm -f "$state" "$log"' EXIT
 
 start_exporter() {
-  "$build/exporter/ipc_exporter" --web.listen-address=127.0.0.1:0 "$@" 2>"$log" &
+  # shellcheck disable=SC2086  # EXPORTER_ARGS is a list of flags
+  "$build/exporter/ipc_exporter" --web.listen-address=127.0.0.1:0 ${EXPORTER_ARGS:-} 2>"$log" &
   exporter_pid=$!
   for _ in $(seq 100); do
     port=$(grep -o 'msg=listening address=127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f2) || true

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "task_pool.h"
+
 namespace ipc_exporter {
 namespace {
 
@@ -43,17 +45,24 @@ std::vector<int32_t> ParseSysvAttachments(std::string_view maps) {
 }
 
 std::vector<ShmAttacher> FindShmAttachers(const ProcFs& proc, ProcessTable& processes) {
-  std::vector<ShmAttacher> attachers;
-  for (int32_t pid : proc.ListPids()) {
-    std::optional<std::string> maps;
-    try {
-      maps = proc.ReadFileIfExists(std::to_string(pid) + "/maps");
-    } catch (const ProcFsError&) {
-      continue;  // EACCES without ptrace access, or the process is going away
+  // Reading a maps file costs the kernel tens of microseconds, so hundreds of processes are read
+  // in slices on the task pool; each slice fills only its own entries.
+  const std::vector<int32_t> pids = proc.ListPids();
+  std::vector<std::vector<int32_t>> attached(pids.size());
+  ParallelSlices(pids.size(), 32, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      try {
+        std::optional<std::string> maps = proc.ReadFileIfExists(std::to_string(pids[i]) + "/maps");
+        if (maps) attached[i] = ParseSysvAttachments(*maps);
+      } catch (const ProcFsError&) {
+        // EACCES without ptrace access to it, or the process is going away: not listed.
+      }
     }
-    if (!maps) continue;
-    for (int32_t shmid : ParseSysvAttachments(*maps)) {
-      attachers.push_back({shmid, pid, processes.Command(pid).value_or("")});
+  });
+  std::vector<ShmAttacher> attachers;
+  for (size_t i = 0; i < pids.size(); ++i) {
+    for (int32_t shmid : attached[i]) {
+      attachers.push_back({shmid, pids[i], processes.Command(pids[i]).value_or("")});
     }
   }
   std::sort(attachers.begin(), attachers.end(), [](const ShmAttacher& a, const ShmAttacher& b) {
