@@ -49,6 +49,12 @@ std::string CachedAccountNames::UserName(uint32_t uid) {
   return Cached(mutex_, users_, uid, LookUpUser);
 }
 
+void CachedAccountNames::Clear() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  users_.clear();
+  groups_.clear();
+}
+
 std::string CachedAccountNames::GroupName(uint32_t gid) {
   return Cached(mutex_, groups_, gid, LookUpGroup);
 }

@@ -29,6 +29,8 @@ class CachedAccountNames final : public AccountNames {
 
   std::string UserName(uint32_t uid) override;
   std::string GroupName(uint32_t gid) override;
+  /// Forgets every name, so renamed accounts show their new names (on SIGHUP).
+  void Clear();
 
  private:
   std::mutex mutex_;

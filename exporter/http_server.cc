@@ -1,8 +1,16 @@
 #include "http_server.h"
 
 #include <CivetServer.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <string_view>
 
 #include "http_encoding.h"
@@ -65,6 +73,9 @@ class InFlight {
 HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
     : config_(config), scraper_(scraper) {
   scraper_.SetExtraMetrics([this](ExpositionWriter& out) { WriteRequestCounters(out); });
+  // With a socket from systemd, CivetWeb first listens on a loopback port of its own, which
+  // AdoptSocket then swaps for the passed socket.
+  if (config_.systemd_socket >= 0) config_.listen_addresses = {"127.0.0.1:0"};
   std::string ports;
   for (const std::string& address : config_.listen_addresses) {
     if (!ports.empty()) ports.push_back(',');
@@ -88,12 +99,67 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
   mg_set_request_handler(const_cast<mg_context*>(server_->getContext()), "/",
                          &HttpServer::HandleRequest, this);
 
+  if (config_.systemd_socket >= 0) {
+    AdoptSocket(config_.systemd_socket);
+    return;
+  }
   std::vector<mg_server_port> bound = server_->getListeningPortsFull();
   for (size_t i = 0; i < bound.size() && i < config_.listen_addresses.size(); ++i) {
     const std::string& address = config_.listen_addresses[i];
     bound_addresses_.push_back(address.substr(0, address.rfind(':') + 1) +
                                std::to_string(bound[i].port));
   }
+}
+
+// CivetWeb cannot adopt a socket, so the passed one takes the place of CivetWeb's own: find the
+// descriptor CivetWeb listens on (the only listening socket on its 127.0.0.1 port) and dup3()
+// the passed socket onto that number. CivetWeb's accept loop then serves systemd's socket.
+void HttpServer::AdoptSocket(int passed_fd) {
+  std::vector<mg_server_port> ports = server_->getListeningPortsFull();
+  if (ports.size() != 1) throw std::runtime_error("CivetWeb did not open its placeholder socket");
+  const uint16_t placeholder_port = static_cast<uint16_t>(ports[0].port);
+  int placeholder_fd = -1;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    int fd = -1;
+    const std::string name = entry.path().filename().string();
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
+    sockaddr_in local{};
+    socklen_t length = sizeof(local);
+    int listening = 0;
+    socklen_t flag_length = sizeof(listening);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
+        local.sin_family != AF_INET || ntohs(local.sin_port) != placeholder_port ||
+        ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &flag_length) != 0 || !listening) {
+      continue;
+    }
+    placeholder_fd = fd;
+  }
+  if (placeholder_fd < 0) throw std::runtime_error("cannot find CivetWeb's listening socket");
+  // The passed socket takes over the placeholder's file status flags (CivetWeb's accept loop
+  // expects its own blocking mode) and close-on-exec.
+  ::fcntl(passed_fd, F_SETFL, ::fcntl(placeholder_fd, F_GETFL));
+  if (::dup3(passed_fd, placeholder_fd, O_CLOEXEC) < 0) {
+    throw std::runtime_error(std::string("cannot adopt the systemd socket: ") +
+                             std::strerror(errno));
+  }
+  ::close(passed_fd);
+
+  sockaddr_in bound{};
+  socklen_t length = sizeof(bound);
+  ::getsockname(placeholder_fd, reinterpret_cast<sockaddr*>(&bound), &length);
+  char host[INET_ADDRSTRLEN] = "";
+  ::inet_ntop(AF_INET, &bound.sin_addr, host, sizeof(host));
+  bound_addresses_ = {std::string(host) + ":" + std::to_string(ntohs(bound.sin_port))};
+
+  // CivetWeb may be waiting in poll() on the placeholder, which lives on until that returns: a
+  // connection to it ends the wait at once, and the loop then polls the adopted socket.
+  int wake = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in placeholder{};
+  placeholder.sin_family = AF_INET;
+  placeholder.sin_port = htons(placeholder_port);
+  placeholder.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::connect(wake, reinterpret_cast<sockaddr*>(&placeholder), sizeof(placeholder));
+  ::close(wake);
 }
 
 HttpServer::~HttpServer() {

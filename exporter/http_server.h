@@ -18,6 +18,7 @@ struct HttpServerConfig {
   std::string telemetry_path = "/metrics";
   int max_requests = 40;  // concurrent scrapes; 0 = no limit
   int gzip_level = 1;
+  int systemd_socket = -1;  // a listening socket passed by systemd, served instead of the above
 };
 
 /// Serves the telemetry path, "/" and "/healthz" with CivetWeb, on exact paths only.
@@ -39,6 +40,7 @@ class HttpServer {
   static int HandleRequest(mg_connection* connection, void* self);
   int Dispatch(mg_connection* connection);
   int ServeMetrics(mg_connection* connection, bool head);
+  void AdoptSocket(int passed_fd);
   void WriteRequestCounters(ExpositionWriter& out) const;
 
   HttpServerConfig config_;

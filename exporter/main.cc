@@ -2,11 +2,14 @@
 
 #include <malloc.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "account_names.h"
 #include "build_info.h"
@@ -17,6 +20,8 @@
 #include "options.h"
 #include "proc_fs.h"
 #include "scraper.h"
+#include "self_check.h"
+#include "systemd_integration.h"
 
 namespace ipc_exporter {
 namespace {
@@ -38,16 +43,57 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return joined;
 }
 
-// Blocks SIGINT and SIGTERM in every thread (CivetWeb's workers inherit the mask), so that the
-// main thread alone takes them with sigwait and shuts down in order.
-sigset_t BlockStopSignals() {
+// Blocks SIGINT, SIGTERM and SIGHUP in every thread (CivetWeb's workers and the task pool
+// inherit the mask), so that the main thread alone takes them with sigwait.
+sigset_t BlockControlSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
+
+/// Pings the systemd watchdog at half its interval, but only after /healthz answered: a hung
+/// HTTP server stops the pings and systemd restarts the service.
+class Watchdog {
+ public:
+  Watchdog(const SystemdNotifier& notifier, std::string address) {
+    std::optional<std::chrono::microseconds> interval = notifier.WatchdogInterval();
+    if (!interval) return;
+    const auto period = std::chrono::duration_cast<std::chrono::milliseconds>(*interval / 2);
+    const auto check_timeout = std::max(std::chrono::milliseconds(50), period / 2);
+    thread_ = std::thread([this, &notifier, address, period, check_timeout] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      while (!stop_) {
+        lock.unlock();
+        if (HealthzAnswers(address, check_timeout)) {
+          notifier.WatchdogPing();
+        } else {
+          Log(LogLevel::kWarn, "health check failed, withholding the watchdog ping",
+              {{"address", address}});
+        }
+        lock.lock();
+        stopped_.wait_for(lock, period, [this] { return stop_; });
+      }
+    });
+  }
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    stopped_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable stopped_;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 int Run(const Options& options) {
   ProcFs proc(options.procfs);
@@ -76,11 +122,21 @@ int Run(const Options& options) {
        {"revision", Revision()},
        {"collectors", JoinNames(options.collectors)},
        {"procfs", options.procfs}});
-  sigset_t stop_signals = BlockStopSignals();
+  sigset_t control_signals = BlockControlSignals();
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the exporter
+  SystemdNotifier notifier;
 
   HttpServerConfig config{options.listen_addresses, options.telemetry_path, options.max_requests,
                           options.gzip_level};
+  if (options.systemd_socket) {
+    std::string why;
+    std::optional<int> fd = TakeSystemdListenSocket(&why);
+    if (!fd) {
+      Log(LogLevel::kError, "cannot use the systemd socket", {{"err", why}});
+      return 1;
+    }
+    config.systemd_socket = *fd;
+  }
   std::unique_ptr<HttpServer> server;
   try {
     server = std::make_unique<HttpServer>(config, scraper);
@@ -91,10 +147,25 @@ int Run(const Options& options) {
   for (const std::string& address : server->bound_addresses()) {
     Log(LogLevel::kInfo, "listening", {{"address", address}, {"path", options.telemetry_path}});
   }
+  const std::string serving =
+      "Serving " + options.telemetry_path + " on " + JoinNames(server->bound_addresses());
+  notifier.Ready(serving);
+  Watchdog watchdog(notifier, server->bound_addresses().front());
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  Log(LogLevel::kInfo, "shutting down", {{"signal", strsignal(signal_number)}});
+  for (;;) {
+    int signal_number = 0;
+    sigwait(&control_signals, &signal_number);
+    if (signal_number != SIGHUP) {
+      Log(LogLevel::kInfo, "shutting down", {{"signal", strsignal(signal_number)}});
+      break;
+    }
+    // What can change without a restart: account names (renamed users and groups).
+    notifier.Reloading();
+    names.Clear();
+    Log(LogLevel::kInfo, "reloaded", {{"what", "user and group names"}});
+    notifier.Ready(serving);
+  }
+  notifier.Stopping();
   server.reset();
   Log(LogLevel::kInfo, "stopped");
   return 0;

@@ -89,6 +89,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   app.add_option("--web.telemetry-path", options.telemetry_path,
                  "Path under which to expose metrics.")
       ->capture_default_str();
+  app.add_flag("--web.systemd-socket", options.systemd_socket,
+               "Serve the listening socket passed by systemd socket activation (an IPv4 TCP "
+               "socket) instead of --web.listen-address.");
   app.add_option("--web.max-requests", options.max_requests,
                  "Maximum number of scrapes served at once; more get 503. 0 means no limit.")
       ->capture_default_str()

@@ -40,7 +40,8 @@ int WaitBounded(pid_t pid, std::chrono::milliseconds timeout, int* status) {
 std::string ExporterBinary() { return IPC_EXPORTER_BINARY; }
 
 ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args,
-                                 std::optional<uid_t> run_as_uid) {
+                                 std::optional<uid_t> run_as_uid,
+                                 const std::vector<std::string>& environment) {
   std::vector<std::string> args = {ExporterBinary(), "--web.listen-address=127.0.0.1:0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   int pipe_fds[2];
@@ -52,6 +53,12 @@ ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args,
     int null_fd = ::open("/dev/null", O_RDWR);
     ::dup2(null_fd, STDIN_FILENO);
     ::dup2(null_fd, STDOUT_FILENO);
+    for (std::string entry : environment) {
+      size_t at = entry.find("$PID");
+      if (at != std::string::npos) entry.replace(at, 4, std::to_string(::getpid()));
+      size_t equals = entry.find('=');
+      ::setenv(entry.substr(0, equals).c_str(), entry.substr(equals + 1).c_str(), 1);
+    }
     if (run_as_uid) {
       if (::setgroups(0, nullptr) != 0 || ::setgid(*run_as_uid) != 0 ||
           ::setuid(*run_as_uid) != 0) {
@@ -91,6 +98,10 @@ ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args,
 }
 
 ExporterProcess::~ExporterProcess() { Stop(); }
+
+void ExporterProcess::Signal(int signal) const {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
 
 void ExporterProcess::Drain() {
   char buffer[4096];

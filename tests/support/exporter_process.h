@@ -20,13 +20,18 @@ class ExporterProcess {
  public:
   /// `run_as_uid`, when set, makes the child drop to that uid and gid (and so every capability)
   /// before exec: the exporter as an unprivileged user.
+  /// `environment` entries ("NAME=VALUE") are added in the child, with "$PID" in a value
+  /// replaced by the child's pid (for WATCHDOG_PID).
   explicit ExporterProcess(const std::vector<std::string>& extra_args = {},
-                           std::optional<uid_t> run_as_uid = std::nullopt);
+                           std::optional<uid_t> run_as_uid = std::nullopt,
+                           const std::vector<std::string>& environment = {});
   ~ExporterProcess();
   ExporterProcess(const ExporterProcess&) = delete;
   ExporterProcess& operator=(const ExporterProcess&) = delete;
 
   int port() const { return port_; }
+  /// Sends `signal` to the exporter.
+  void Signal(int signal) const;
   pid_t pid() const { return pid_; }
   std::string Log();
 
