@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs the project into a scratch root (cmake --install with DESTDIR), builds the .deb with
+# CPack and installs it with dpkg into another scratch root (the maintainer scripts run there
+# through DPKG_ROOT), then checks the systemd units: verify is clean, the exposure level from
+# systemd-analyze security is 2.0 or lower, and no directive that would blind the exporter.
+#
+#   package_test.sh SOURCE_DIR BUILD_DIR EXPORTER_BINARY
+set -euo pipefail
+source_dir=$1 build_dir=$2 binary=$3
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+expected=(
+  usr/bin/ipc_exporter
+  usr/lib/systemd/system/ipc_exporter.service
+  usr/lib/systemd/system/ipc_exporter.socket
+  etc/default/ipc_exporter
+  usr/share/ipc_exporter/prometheus/ipc_exporter_rules.yml
+  usr/share/ipc_exporter/prometheus/prometheus.yml
+  usr/share/ipc_exporter/grafana/ipc_exporter.json
+  usr/share/ipc_exporter/kubernetes/daemonset.yaml
+  usr/share/man/man1/ipc_exporter.1.gz
+  usr/share/doc/ipc_exporter/README.md
+)
+
+echo "== cmake --install into $scratch/destdir"
+DESTDIR="$scratch/destdir" cmake --install "$build_dir" --prefix /usr >/dev/null
+for file in "${expected[@]}"; do
+  [[ -f "$scratch/destdir/$file" ]] || fail "cmake --install did not install /$file"
+done
+"$scratch/destdir/usr/bin/ipc_exporter" --version | grep -q '^ipc_exporter, version' ||
+  fail "the installed binary does not run"
+zcat "$scratch/destdir/usr/share/man/man1/ipc_exporter.1.gz" | grep -q 'telemetry' ||
+  fail "the man page does not document the flags"
+
+echo "== cpack -G DEB"
+(cd "$build_dir" && cpack -G DEB -B "$scratch/package" >/dev/null)
+deb=$(ls "$scratch"/package/ipc-exporter_*.deb)
+dpkg-deb -I "$deb" | grep -q 'Depends:.*libcivetweb1' || fail "the .deb does not depend on libcivetweb1"
+
+echo "== dpkg -i into $scratch/root"
+root="$scratch/root"
+mkdir -p "$root"/var/lib/dpkg/{info,updates,triggers}
+touch "$root"/var/lib/dpkg/{status,available}
+# Dependencies live on the host, not in the scratch root; the maintainer scripts run with
+# DPKG_ROOT set instead of in a chroot.
+dpkg --root="$root" --log=/dev/null --force-depends --force-script-chrootless -i "$deb" >/dev/null
+dpkg --root="$root" -l ipc-exporter | grep -q '^ii  ipc-exporter' || fail "dpkg did not install it"
+for file in "${expected[@]}"; do
+  [[ -f "$root/$file" ]] || fail "the .deb did not install /$file"
+done
+[[ -L "$root/etc/systemd/system/multi-user.target.wants/ipc_exporter.service" ]] ||
+  fail "postinst did not enable ipc_exporter.service"
+grep -qx /etc/default/ipc_exporter "$root/var/lib/dpkg/info/ipc-exporter.conffiles" ||
+  fail "/etc/default/ipc_exporter is not a conffile"
+
+echo "== systemd units"
+unit="$root/usr/lib/systemd/system/ipc_exporter.service"
+for forbidden in '^PrivateIPC=' '^PrivateUsers=' '^ProcSubset=pid' '^ProtectProc=invisible'; do
+  if grep -q "$forbidden" "$unit"; then fail "the unit sets $forbidden"; fi
+done
+grep -qx 'AmbientCapabilities=CAP_IPC_OWNER' "$unit" || fail "the unit lacks CAP_IPC_OWNER"
+exposure=$(systemd-analyze security --offline=yes --root="$root" ipc_exporter.service 2>&1 |
+  sed -n 's/.*Overall exposure level for ipc_exporter.service: \([0-9.]*\).*/\1/p')
+echo "exposure level: $exposure"
+[[ -n "$exposure" ]] || fail "systemd-analyze security gave no exposure level"
+awk -v level="$exposure" 'BEGIN { exit !(level <= 2.0) }' || fail "exposure $exposure > 2.0"
+# verify checks that ExecStart exists: point it at the binary under test.
+mkdir -p "$scratch/units"
+sed "s|^ExecStart=/usr/bin/ipc_exporter|ExecStart=$binary|" "$source_dir/systemd/ipc_exporter.service" \
+  >"$scratch/units/ipc_exporter.service"
+cp "$source_dir/systemd/ipc_exporter.socket" "$scratch/units/"
+verify=$(systemd-analyze verify --man=no "$scratch/units/ipc_exporter.service" \
+  "$scratch/units/ipc_exporter.socket" 2>&1) || fail "systemd-analyze verify: $verify"
+[[ -z "$verify" ]] || fail "systemd-analyze verify is not clean: $verify"
+echo "1 passed, 0 failed"
