@@ -75,13 +75,10 @@ class MsgCollector final : public Collector {
 
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     const ProcFs& proc = context_.proc;
-    std::string text = proc.ReadFile("sysvipc/msg");
-    ParsedTable<MsgQueue> table = ParseMsgTable(text, proc.PathOf("sysvipc/msg"));
-    report.errors.insert(report.errors.end(), table.errors.begin(), table.errors.end());
-    std::sort(table.records.begin(), table.records.end(),
-              [](const MsgQueue& a, const MsgQueue& b) { return a.msqid < b.msqid; });
+    std::vector<MsgQueue> queues =
+        ReadSortedTable<MsgQueue>(proc, "msg", ParseMsgTable, &MsgQueue::msqid, report.errors);
 
-    std::vector<QueueReading> readings = ReadQueues(table.records, report.errors);
+    std::vector<QueueReading> readings = ReadQueues(queues, report.errors);
     std::vector<ObjectIdentity> identities;
     identities.reserve(readings.size());
     for (const QueueReading& r : readings) {

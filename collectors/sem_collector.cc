@@ -107,13 +107,10 @@ class SemCollector final : public Collector {
 
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     const ProcFs& proc = context_.proc;
-    std::string text = proc.ReadFile("sysvipc/sem");
-    ParsedTable<SemArray> table = ParseSemTable(text, proc.PathOf("sysvipc/sem"));
-    report.errors.insert(report.errors.end(), table.errors.begin(), table.errors.end());
-    std::sort(table.records.begin(), table.records.end(),
-              [](const SemArray& a, const SemArray& b) { return a.semid < b.semid; });
+    std::vector<SemArray> arrays =
+        ReadSortedTable<SemArray>(proc, "sem", ParseSemTable, &SemArray::semid, report.errors);
 
-    std::vector<ArrayReading> readings = ReadArrays(table.records, report.errors);
+    std::vector<ArrayReading> readings = ReadArrays(arrays, report.errors);
     std::vector<ObjectIdentity> identities;
     identities.reserve(readings.size());
     for (const ArrayReading& r : readings) {

@@ -99,18 +99,15 @@ class ShmCollector final : public Collector {
 
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     const ProcFs& proc = context_.proc;
-    std::string text = proc.ReadFile("sysvipc/shm");
-    ParsedTable<ShmSegment> table = ParseShmTable(text, proc.PathOf("sysvipc/shm"));
-    report.errors.insert(report.errors.end(), table.errors.begin(), table.errors.end());
-    std::sort(table.records.begin(), table.records.end(),
-              [](const ShmSegment& a, const ShmSegment& b) { return a.shmid < b.shmid; });
+    std::vector<ShmSegment> segments =
+        ReadSortedTable<ShmSegment>(proc, "shm", ParseShmTable, &ShmSegment::shmid, report.errors);
 
     ProcessTable processes(proc);
     std::vector<SegmentReading> readings;
     std::vector<ObjectIdentity> identities;
     std::vector<std::string> creator_commands;
-    readings.reserve(table.records.size());
-    for (const ShmSegment& s : table.records) {
+    readings.reserve(segments.size());
+    for (const ShmSegment& s : segments) {
       SegmentReading r{s, processes.Check(s.creator_pid, CreatedNoLaterThan(s)), ""};
       if (r.creator == Liveness::kAlive) {
         r.creator_command = processes.Command(s.creator_pid).value_or("");

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
+#include "proc_fs.h"
 #include "sysv_records.h"
 
 namespace ipc_exporter {
@@ -19,5 +21,22 @@ ParsedTable<SemArray> ParseSemTable(std::string_view text, const std::string& fi
 
 /// /proc/sysvipc/msg (14 columns).
 ParsedTable<MsgQueue> ParseMsgTable(std::string_view text, const std::string& file);
+
+/// Reads /proc/sysvipc/`table` below `proc`, parses it with `parse`, adds a message per malformed
+/// row to `errors` and returns the records sorted by `id`. Throws ProcFsError if the file cannot
+/// be read and TableFormatError if it has no usable header.
+template <typename Record>
+std::vector<Record> ReadSortedTable(const ProcFs& proc, std::string_view table,
+                                    ParsedTable<Record> (*parse)(std::string_view,
+                                                                 const std::string&),
+                                    int32_t Record::*id, std::vector<std::string>& errors) {
+  const std::string relative = "sysvipc/" + std::string(table);
+  std::string text = proc.ReadFile(relative);
+  ParsedTable<Record> parsed = parse(text, proc.PathOf(relative));
+  errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+  std::sort(parsed.records.begin(), parsed.records.end(),
+            [id](const Record& a, const Record& b) { return a.*id < b.*id; });
+  return std::move(parsed.records);
+}
 
 }  // namespace ipc_exporter

@@ -20,19 +20,6 @@
 namespace ipc_exporter::testing {
 namespace {
 
-/// A loopback port that was free a moment ago.
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 /// A child process started with execvp, stopped by pid (SIGTERM, then SIGKILL) at the end.
 class Spawned {
  public:
@@ -61,7 +48,7 @@ class Spawned {
 };
 
 TEST(Systemd, SocketActivationServesThePassedSocket) {
-  const int port = FreePort();
+  const int port = FreeLoopbackPort();
   Spawned activator({"systemd-socket-activate", "-l", "127.0.0.1:" + std::to_string(port),
                      ExporterBinary(), "--web.systemd-socket"});
   // systemd-socket-activate listens first and execs the exporter on the first connection, so

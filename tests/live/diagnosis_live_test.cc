@@ -85,10 +85,9 @@ std::set<std::string> AttentionIds(const std::string& page) {
 
 TEST(LiveDiagnosis, EveryScenarioIsReportedAndOnlyProblemsAreListed) {
   // (a) A segment whose creator exits without attaching it: leaked.
-  auto [leaker_pid, leaked_id] =
-      RunToCompletion([] { return ::shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600); });
-  ASSERT_GE(leaked_id, 0);
-  AdoptedShm leaked{leaked_id};
+  LeakedSegment leaked(4096);
+  const int leaked_id = leaked.id();
+  const pid_t leaker_pid = leaked.creator();
 
   // (b) A segment created and still attached by a living child named "ipc-holder".
   LingeringChild holder([] {

@@ -41,24 +41,8 @@ CommandResult Chromium(const fs::path& profile, const std::vector<std::string>& 
 
 TEST(LandingPageInBrowser, ShowsTheLeakedSegmentAndTheLimits) {
   // A segment whose creator exited: the page must show it under "Needs attention".
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  pid_t creator = ::fork();
-  if (creator == 0) {
-    int id = ::shmget(IPC_PRIVATE, 65536, IPC_CREAT | 0600);
-    ssize_t ignored = ::write(fds[1], &id, sizeof(id));
-    (void)ignored;
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  int shmid = -1;
-  ASSERT_EQ(::read(fds[0], &shmid, sizeof(shmid)), static_cast<ssize_t>(sizeof(shmid)));
-  ::close(fds[0]);
-  ::waitpid(creator, nullptr, 0);
-  struct Remove {
-    int id;
-    ~Remove() { ::shmctl(id, IPC_RMID, nullptr); }
-  } remove{shmid};
+  LeakedSegment leaked(65536);
+  const int shmid = leaked.id();
 
   ExporterProcess exporter;
   const std::string url = "http://127.0.0.1:" + std::to_string(exporter.port()) + "/";

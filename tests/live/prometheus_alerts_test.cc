@@ -24,18 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 /// Prometheus as a child process with a scratch directory, stopped by pid and removed at the end.
 class PrometheusProcess {
  public:
@@ -49,7 +37,7 @@ class PrometheusProcess {
            "scrape_configs:\n  - job_name: ipc_exporter\n    static_configs:\n"
            "      - targets: ['127.0.0.1:"
         << exporter_port << "']\n";
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     pid_ = ::fork();
     if (pid_ == 0) {
       std::string config = "--config.file=" + (dir_ / "prometheus.yml").string();
@@ -95,25 +83,9 @@ std::vector<std::string> FiringAlerts(int port) {
 }
 
 TEST(PrometheusAlerts, LeakedSegmentAndStuckSemaphoreFire) {
-  // A leaked segment: its creator exits without attaching it.
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  pid_t creator = ::fork();
-  if (creator == 0) {
-    int id = ::shmget(IPC_PRIVATE, 65536, IPC_CREAT | 0600);
-    ssize_t ignored = ::write(fds[1], &id, sizeof(id));
-    (void)ignored;
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  int shmid = -1;
-  ASSERT_EQ(::read(fds[0], &shmid, sizeof(shmid)), static_cast<ssize_t>(sizeof(shmid)));
-  ::close(fds[0]);
-  ::waitpid(creator, nullptr, 0);
-  struct RemoveShm {
-    int id;
-    ~RemoveShm() { ::shmctl(id, IPC_RMID, nullptr); }
-  } remove_shm{shmid};
+  LeakedSegment leaked_segment(65536);
+  const int shmid = leaked_segment.id();
+  const pid_t creator = leaked_segment.creator();
 
   // A stuck semaphore: taken without SEM_UNDO by a child that exits while another waits.
   TestSemArray lock(1, 0600);

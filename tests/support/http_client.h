@@ -41,6 +41,9 @@ DiscardedResponse HttpRequestDiscardingBody(
     int port, const std::string& path,
     const std::vector<std::pair<std::string, std::string>>& headers = {}, int timeout_ms = 60000);
 
+/// A loopback port that was free a moment ago (for servers that cannot take port 0).
+int FreeLoopbackPort();
+
 /// Inflates a gzip body; throws on corrupt data.
 std::string Gunzip(const std::string& compressed);
 

@@ -98,6 +98,28 @@ void TestMsgQueue::Receive() {
   Check(::msgrcv(id_, message.data(), 65536, 0, IPC_NOWAIT) >= 0, "msgrcv");
 }
 
+LeakedSegment::LeakedSegment(size_t size) {
+  int fds[2];
+  Check(::pipe(fds) == 0, "pipe");
+  creator_ = ::fork();
+  Check(creator_ >= 0, "fork");
+  if (creator_ == 0) {
+    int id = ::shmget(IPC_PRIVATE, size, IPC_CREAT | 0600);
+    ssize_t ignored = ::write(fds[1], &id, sizeof(id));
+    (void)ignored;
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  ssize_t got = ::read(fds[0], &id_, sizeof(id_));
+  ::close(fds[0]);
+  ::waitpid(creator_, nullptr, 0);
+  if (got != static_cast<ssize_t>(sizeof(id_)) || id_ < 0) {
+    throw std::runtime_error("the child could not create a segment");
+  }
+}
+
+LeakedSegment::~LeakedSegment() { ::shmctl(id_, IPC_RMID, nullptr); }
+
 ChildProcess::ChildProcess(const std::function<void()>& body) {
   pid_ = ::fork();
   Check(pid_ >= 0, "fork");

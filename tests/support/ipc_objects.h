@@ -50,6 +50,21 @@ class TestMsgQueue {
   int id_ = -1;
 };
 
+/// A segment leaked the way a crash leaks one: a child creates it and exits without attaching
+/// it. The child is reaped before the constructor returns (no zombie); the destructor removes the
+/// segment by its id.
+class LeakedSegment {
+ public:
+  explicit LeakedSegment(size_t size);
+  ~LeakedSegment();
+  int id() const { return id_; }
+  pid_t creator() const { return creator_; }
+
+ private:
+  int id_ = -1;
+  pid_t creator_ = -1;
+};
+
 /// A forked child running `body` (async-signal-safe calls only), killed and reaped by pid in
 /// the destructor.
 class ChildProcess {
