@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <string_view>
 
 #include "http_encoding.h"
@@ -30,6 +31,11 @@ int RespondPieces(mg_connection* connection, int status, std::string_view conten
                   const std::vector<std::string_view>& pieces, bool head, Headers extra_headers) {
   size_t size = 0;
   for (std::string_view piece : pieces) size += piece.size();
+  // CivetWeb 1.15 formats the Date header with gmtime(), whose result is one static buffer for
+  // all threads (ThreadSanitizer caught two workers writing it at once): headers are sent one
+  // response at a time. They are small, so the lock is never held across a blocking send.
+  static std::mutex header_mutex;
+  std::unique_lock<std::mutex> header_lock(header_mutex);
   mg_response_header_start(connection, status);
   mg_response_header_add(connection, "Content-Type", content_type.data(),
                          static_cast<int>(content_type.size()));
@@ -39,6 +45,7 @@ int RespondPieces(mg_connection* connection, int status, std::string_view conten
     mg_response_header_add(connection, name, value, -1);
   }
   mg_response_header_send(connection);
+  header_lock.unlock();
   if (head) return status;
   for (std::string_view piece : pieces) {
     if (!piece.empty() && mg_write(connection, piece.data(), piece.size()) <= 0) break;

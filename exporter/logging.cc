@@ -13,6 +13,10 @@ namespace {
 
 std::atomic<LogFormat> g_format{LogFormat::kLogfmt};
 
+// spdlog creates its registry on first use; create it at start-up, before any thread can race
+// to do it (libspdlog is not built for ThreadSanitizer, which then cannot see its guard).
+[[maybe_unused]] spdlog::logger* const kDefaultLoggerAtStartup = spdlog::default_logger_raw();
+
 std::string_view LevelName(LogLevel level) {
   switch (level) {
     case LogLevel::kDebug:

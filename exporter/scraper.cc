@@ -80,17 +80,6 @@ void ScrapeResult::Recycle(std::vector<std::string>* parts, std::string* gzip_bu
   gzip_buffer->swap(gzipped_);
 }
 
-void Scraper::ReuseLastBuffers(std::vector<std::string>* parts, std::string* gzip_buffer) {
-  // use_count() is exact here: the only other holders are requests, and no request can take a
-  // new reference to the last result once its flight has ended.
-  if (last_result_ && last_result_.use_count() == 1) {
-    // Pairs with the release in the last holder's shared_ptr decrement: its reads are done.
-    std::atomic_thread_fence(std::memory_order_acquire);
-    last_result_->Recycle(parts, gzip_buffer);
-  }
-  last_result_.reset();
-}
-
 Scraper::Scraper(std::vector<NamedCollector> collectors, bool process_metrics)
     : collectors_(std::move(collectors)), process_metrics_(process_metrics) {
   for (const NamedCollector& c : collectors_) {
@@ -132,7 +121,14 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   // One part per collector, then one for the exporter's own families.
   std::vector<std::string> parts;
   std::string gzip_buffer;
-  ReuseLastBuffers(&parts, &gzip_buffer);
+  {
+    std::lock_guard<std::mutex> lock(spare_->mutex);
+    if (spare_->available) {
+      parts.swap(spare_->parts);
+      gzip_buffer.swap(spare_->gzip);
+      spare_->available = false;
+    }
+  }
   parts.resize(collectors_.size() + 1);
 
   // The collectors run as tasks on the shared pool, the slowest of the last scrape first, so
@@ -188,11 +184,23 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   if (extra_metrics_) extra_metrics_(out);
   if (process_metrics_) WriteProcessMetrics(out);
 
-  last_result_ = std::make_shared<ScrapeResult>(std::move(parts), std::move(gzip_buffer));
+  // When the last request lets go of this result, its buffers go back to the spares.
+  std::shared_ptr<const ScrapeResult> result(
+      new ScrapeResult(std::move(parts), std::move(gzip_buffer)),
+      [spare = spare_](ScrapeResult* finished) {
+        std::vector<std::string> kept_parts;
+        std::string kept_gzip;
+        finished->Recycle(&kept_parts, &kept_gzip);
+        delete finished;
+        std::lock_guard<std::mutex> lock(spare->mutex);
+        spare->parts.swap(kept_parts);
+        spare->gzip.swap(kept_gzip);
+        spare->available = true;
+      });
   std::lock_guard<std::mutex> status_lock(status_mutex_);
   statuses_ = std::move(statuses);
   findings_ = std::move(findings);
-  return last_result_;
+  return result;
 }
 
 std::vector<CollectorStatus> Scraper::Statuses() const {

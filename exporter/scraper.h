@@ -98,16 +98,21 @@ class Scraper {
   };
 
   std::shared_ptr<const ScrapeResult> Collect();
-  /// Takes back the buffers of the previous result if no request holds it any more.
-  void ReuseLastBuffers(std::vector<std::string>* parts, std::string* gzip_buffer);
+  /// Buffers of a finished result, handed back when its last holder lets go of it, for the
+  /// next collection to reuse (so that a large scrape does not fault in fresh pages every
+  /// time). Shared with the results' deleters, so it outlives whichever goes last.
+  struct SpareBuffers {
+    std::mutex mutex;
+    bool available = false;
+    std::vector<std::string> parts;
+    std::string gzip;
+  };
 
   std::vector<NamedCollector> collectors_;
   bool process_metrics_;
   std::function<void(ExpositionWriter&)> extra_metrics_;
   std::atomic<uint64_t> collections_{0};
-  // The last result, whose buffers the next collection reuses once no request holds it, so
-  // that a large scrape does not fault in fresh pages every time.
-  std::shared_ptr<ScrapeResult> last_result_;
+  std::shared_ptr<SpareBuffers> spare_ = std::make_shared<SpareBuffers>();
 
   std::mutex flight_mutex_;
   std::condition_variable flight_done_;

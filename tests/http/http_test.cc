@@ -5,9 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "exporter_process.h"
 #include "exposition.h"
@@ -211,6 +213,35 @@ TEST(Http, CardinalityCapIsCountedAndTotalsStayExact) {
   EXPECT_EQ(FindSamples(samples, "ipc_shm_segment_size_bytes").size(), 1u);
   EXPECT_EQ(FindSample(samples, "ipc_shm_segments"), "4");
   EXPECT_EQ(FindSample(samples, "ipc_shm_segment_orphaned", {{"shmid", "32769"}}), "1");
+}
+
+TEST(Http, ConcurrentScrapesAllSucceedAndShareCollections) {
+  ExporterProcess exporter;
+  constexpr int kThreads = 8, kScrapesEach = 6;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kScrapesEach; ++i) {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if ((t + i) % 2 == 0) headers.push_back({"Accept-Encoding", "gzip"});
+        HttpResponse response = HttpRequest(exporter.port(), "GET", "/metrics", headers);
+        std::string body = headers.empty() ? response.body : Gunzip(response.body);
+        if (response.status == 200 && body.find("ipc_exporter_build_info") != std::string::npos) {
+          ++ok;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(ok.load(), kThreads * kScrapesEach);
+  std::vector<ParsedSample> samples =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  const double walks = std::stod(*FindSample(samples, "ipc_exporter_collections_total"));
+  EXPECT_GE(walks, 1);
+  EXPECT_LE(walks, kThreads * kScrapesEach + 1);
+  EXPECT_EQ(FindSample(samples, "ipc_exporter_scrape_requests_total", {{"code", "200"}}),
+            std::to_string(kThreads * kScrapesEach));
 }
 
 TEST(Http, DisabledCollectorsPublishNothing) {
