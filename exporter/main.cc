@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "ipc_syscalls.h"
 #include "logging.h"
 #include "options.h"
+#include "privileges.h"
 #include "proc_fs.h"
 #include "scraper.h"
 #include "self_check.h"
@@ -95,7 +97,24 @@ class Watchdog {
   std::thread thread_;
 };
 
+// True if any listen address has a port below 1024 (binding it needs CAP_NET_BIND_SERVICE).
+bool ListensOnLowPort(const Options& options) {
+  if (options.systemd_socket) return false;  // systemd bound it
+  for (const std::string& address : options.listen_addresses) {
+    int port = std::atoi(address.substr(address.rfind(':') + 1).c_str());
+    if (port > 0 && port < 1024) return true;
+  }
+  return false;
+}
+
 int Run(const Options& options) {
+  // Before any thread exists: capabilities are per thread, and new threads inherit them.
+  std::string dropped =
+      DropOtherCapabilities(NeededCapabilities(options.shm_attachers, ListensOnLowPort(options)));
+  if (!dropped.empty()) {
+    Log(LogLevel::kError, "cannot drop capabilities", {{"err", dropped}});
+    return 1;
+  }
   ProcFs proc(options.procfs);
   LinuxIpcSyscalls syscalls;
   CachedAccountNames names;
@@ -121,7 +140,8 @@ int Run(const Options& options) {
       {{"version", Version()},
        {"revision", Revision()},
        {"collectors", JoinNames(options.collectors)},
-       {"procfs", options.procfs}});
+       {"procfs", options.procfs},
+       {"capabilities", EffectiveCapabilities()}});
   sigset_t control_signals = BlockControlSignals();
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the exporter
   SystemdNotifier notifier;

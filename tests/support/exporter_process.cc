@@ -41,8 +41,11 @@ std::string ExporterBinary() { return IPC_EXPORTER_BINARY; }
 
 ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args,
                                  std::optional<uid_t> run_as_uid,
-                                 const std::vector<std::string>& environment) {
-  std::vector<std::string> args = {ExporterBinary(), "--web.listen-address=127.0.0.1:0"};
+                                 const std::vector<std::string>& environment,
+                                 const std::vector<std::string>& wrapper) {
+  std::vector<std::string> args = wrapper;
+  args.push_back(ExporterBinary());
+  args.push_back("--web.listen-address=127.0.0.1:0");
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -66,7 +69,7 @@ ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args,
       }
     }
     std::vector<char*> argv = ArgvOf(args);
-    ::execv(argv[0], argv.data());
+    ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
   ::close(pipe_fds[1]);

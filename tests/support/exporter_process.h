@@ -22,9 +22,11 @@ class ExporterProcess {
   /// before exec: the exporter as an unprivileged user.
   /// `environment` entries ("NAME=VALUE") are added in the child, with "$PID" in a value
   /// replaced by the child's pid (for WATCHDOG_PID).
+  /// `wrapper`, when given, is a command line the binary is run under (e.g. setpriv ...).
   explicit ExporterProcess(const std::vector<std::string>& extra_args = {},
                            std::optional<uid_t> run_as_uid = std::nullopt,
-                           const std::vector<std::string>& environment = {});
+                           const std::vector<std::string>& environment = {},
+                           const std::vector<std::string>& wrapper = {});
   ~ExporterProcess();
   ExporterProcess(const ExporterProcess&) = delete;
   ExporterProcess& operator=(const ExporterProcess&) = delete;

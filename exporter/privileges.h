@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ipc_exporter {
+
+/// The Linux capabilities (as libcap names, e.g. "cap_ipc_owner") this run of the exporter uses:
+/// CAP_IPC_OWNER to read semaphore values of arrays it may not read; CAP_SYS_PTRACE with
+/// --collector.shm.attachers, to read other users' /proc/PID/maps; CAP_NET_BIND_SERVICE to
+/// listen on a port below 1024.
+std::vector<std::string> NeededCapabilities(bool attachers, bool low_port);
+
+/// Drops every capability but `keep` from the effective, permitted, inheritable and ambient sets,
+/// from the bounding set where allowed (CAP_SETPCAP), and sets no_new_privs, so that nothing the
+/// process runs later can regain them. A kept capability the process does not hold stays absent.
+/// Must run before any thread starts: capabilities are per thread. Returns "" or an error.
+std::string DropOtherCapabilities(const std::vector<std::string>& keep);
+
+/// The capabilities the calling thread holds in its effective set, as libcap text.
+std::string EffectiveCapabilities();
+
+}  // namespace ipc_exporter
