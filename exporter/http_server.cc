@@ -92,9 +92,21 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
   // instead of queueing in the accept backlog.
   int threads = (config_.max_requests > 0 ? config_.max_requests : 40) + 8;
   std::vector<std::string> options = {
-      "listening_ports",       ports,   "num_threads",       std::to_string(threads),
-      "request_timeout_ms",    "60000", "enable_keep_alive", "yes",
-      "keep_alive_timeout_ms", "60000",
+      "listening_ports",
+      ports,
+      "num_threads",
+      std::to_string(threads),
+      // A whole request must arrive within the timeout (CivetWeb answers 400 after it), so a
+      // client that trickles its headers holds a worker thread for no longer than that.
+      "request_timeout_ms",
+      std::to_string(config_.request_timeout_ms),
+      "enable_keep_alive",
+      "yes",
+      "keep_alive_timeout_ms",
+      std::to_string(config_.request_timeout_ms),
+      // Request line and headers together; more is answered with an error.
+      "max_request_size",
+      "16384",
   };
   try {
     server_ = std::make_unique<CivetServer>(options);

@@ -18,7 +18,10 @@ struct HttpServerConfig {
   std::string telemetry_path = "/metrics";
   int max_requests = 40;  // concurrent scrapes; 0 = no limit
   int gzip_level = 1;
-  int systemd_socket = -1;  // a listening socket passed by systemd, served instead of the above
+  int systemd_socket = -1;
+  int64_t request_timeout_ms =
+      10000;  // reading a request, and each write of the response  // a listening socket passed by
+              // systemd, served instead of the above
 };
 
 /// Serves the telemetry path, "/" and "/healthz" with CivetWeb, on exact paths only.

@@ -148,6 +148,7 @@ int Run(const Options& options) {
 
   HttpServerConfig config{options.listen_addresses, options.telemetry_path, options.max_requests,
                           options.gzip_level};
+  config.request_timeout_ms = options.request_timeout_seconds * 1000;
   if (options.systemd_socket) {
     std::string why;
     std::optional<int> fd = TakeSystemdListenSocket(&why);

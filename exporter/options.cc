@@ -92,6 +92,11 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   app.add_flag("--web.systemd-socket", options.systemd_socket,
                "Serve the listening socket passed by systemd socket activation (an IPv4 TCP "
                "socket) instead of --web.listen-address.");
+  std::string request_timeout = "10s";
+  app.add_option("--web.request-timeout", request_timeout,
+                 "A client must send its whole request within this time, and each part of the "
+                 "answer must leave within it (slow clients cannot hold a worker longer).")
+      ->capture_default_str();
   app.add_option("--web.max-requests", options.max_requests,
                  "Maximum number of scrapes served at once; more get 503. 0 means no limit.")
       ->capture_default_str()
@@ -163,6 +168,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     return ParsedCommandLine{std::nullopt, 2};
   }
   options.msg_stall_threshold_seconds = *stall_seconds;
+  std::optional<int64_t> timeout_seconds = ParseDurationSeconds(request_timeout);
+  if (!timeout_seconds || *timeout_seconds < 1 || *timeout_seconds > 3600) {
+    err << "--web.request-timeout: \"" << request_timeout << "\" is not a duration from 1s to 1h\n";
+    return ParsedCommandLine{std::nullopt, 2};
+  }
+  options.request_timeout_seconds = *timeout_seconds;
   if (addresses.empty()) addresses.push_back(":" + std::to_string(kDefaultPort));
   for (const std::string& address : addresses) {
     std::string why;
