@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "flag_values.h"
+
 namespace ipc_exporter {
 
 /// The default port: the 9100-9999 exporter range is fully allocated, so a fixed port above
@@ -43,13 +45,5 @@ struct ParsedCommandLine {
 
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
                                    std::ostream& err);
-
-/// Parses a Prometheus-style duration of whole seconds: "90s", "5m", "1h30m", "2d". Pure.
-std::optional<int64_t> ParseDurationSeconds(const std::string& text);
-
-/// Turns a listen address into CivetWeb's form: ":PORT" becomes "0.0.0.0:PORT" and "localhost"
-/// becomes 127.0.0.1. Returns nullopt with `why` set for anything Debian's CivetWeb cannot bind
-/// (it has no IPv6) or that is not an address.
-std::optional<std::string> NormaliseListenAddress(const std::string& address, std::string* why);
 
 }  // namespace ipc_exporter

@@ -7,7 +7,8 @@ set -euo pipefail
 packages=(cmake make g++ pkg-config git
   prometheus-cpp-dev libcivetweb-dev libspdlog-dev libcli11-dev zlib1g-dev libsystemd-dev libcap-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev prometheus util-linux chromium dpkg-dev help2man jq yq)
+  packages+=(libgtest-dev libgmock-dev prometheus util-linux chromium dpkg-dev help2man jq yq
+    clang libclang-rt-14-dev)
 fi
 
 as_root=()

@@ -22,3 +22,8 @@ cmake --preset tsan
 cmake --build --preset tsan -j"$jobs"
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --preset tsan -j"$jobs" -R 'Scraper|TaskPool|ParallelSlices|^http\.'
+
+# Every parser of outside input under libFuzzer (clang), 20 s each from the committed corpus.
+cmake --preset fuzz
+cmake --build --preset fuzz -j"$jobs"
+tests/fuzz/run_fuzzers.sh build/fuzz 20
