@@ -2,8 +2,8 @@
 # Sets up, builds with warnings as errors, and runs the whole test suite: unit and fixture tests,
 # live kernel tests (they create and remove System V objects: run as root), HTTP end-to-end,
 # systemd, packaging and deployment tests. Then the whole suite again under AddressSanitizer and
-# UndefinedBehaviorSanitizer, and the concurrent tests under ThreadSanitizer; a sanitizer report
-# aborts the process it is in, which fails the test.
+# UndefinedBehaviorSanitizer, the concurrent tests under ThreadSanitizer (a sanitizer report aborts
+# the process it is in, which fails the test), and every fuzz target for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
