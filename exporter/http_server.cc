@@ -17,6 +17,7 @@
 #include "http_encoding.h"
 #include "landing_page.h"
 #include "logging.h"
+#include "tls_setup.h"
 
 namespace ipc_exporter {
 namespace {
@@ -25,17 +26,28 @@ constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=
 
 using Headers = std::initializer_list<std::pair<const char*, const char*>>;
 
+// The configured response headers (http_server_config.headers) of the request being answered on
+// this worker thread: Dispatch sets them, every response below adds them.
+thread_local const std::vector<std::pair<std::string, std::string>>* t_configured_headers = nullptr;
+
+// TLS settings for CivetWeb's init_ssl callback, which runs inside the CivetServer constructor
+// on the constructing thread.
+thread_local const TlsSettings* t_tls_being_set_up = nullptr;
+thread_local std::string t_tls_error;
+
+int InitSsl(void* ssl_ctx, void* /*user_data*/) {
+  if (t_tls_being_set_up == nullptr) return -1;
+  t_tls_error = ConfigureSslContext(ssl_ctx, *t_tls_being_set_up);
+  return t_tls_error.empty() ? 1 : -1;  // 1: the certificate is set up, CivetWeb loads none
+}
+
 // Writes a complete response whose body is `pieces` one after the other; the body is sent
 // unless the request was HEAD.
 int RespondPieces(mg_connection* connection, int status, std::string_view content_type,
                   const std::vector<std::string_view>& pieces, bool head, Headers extra_headers) {
   size_t size = 0;
   for (std::string_view piece : pieces) size += piece.size();
-  // CivetWeb 1.15 formats the Date header with gmtime(), whose result is one static buffer for
-  // all threads (ThreadSanitizer caught two workers writing it at once): headers are sent one
-  // response at a time. They are small, so the lock is never held across a blocking send.
-  static std::mutex header_mutex;
-  std::unique_lock<std::mutex> header_lock(header_mutex);
+  // (CivetWeb formats the Date header with gmtime(): see thread_safe_gmtime.cc.)
   mg_response_header_start(connection, status);
   mg_response_header_add(connection, "Content-Type", content_type.data(),
                          static_cast<int>(content_type.size()));
@@ -44,8 +56,12 @@ int RespondPieces(mg_connection* connection, int status, std::string_view conten
   for (const auto& [name, value] : extra_headers) {
     mg_response_header_add(connection, name, value, -1);
   }
+  if (t_configured_headers != nullptr) {
+    for (const auto& [name, value] : *t_configured_headers) {
+      mg_response_header_add(connection, name.c_str(), value.c_str(), -1);
+    }
+  }
   mg_response_header_send(connection);
-  header_lock.unlock();
   if (head) return status;
   for (std::string_view piece : pieces) {
     if (!piece.empty() && mg_write(connection, piece.data(), piece.size()) <= 0) break;
@@ -78,8 +94,13 @@ class InFlight {
 }  // namespace
 
 HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
-    : config_(config), scraper_(scraper) {
+    : config_(config), web_(std::make_shared<WebSettings>(config.web)), scraper_(scraper) {
   scraper_.SetExtraMetrics([this](ExpositionWriter& out) { WriteRequestCounters(out); });
+  const bool tls = config_.web.tls.has_value();
+  if (tls) {
+    std::string why = PreloadOpenSslForCivetWeb();
+    if (!why.empty()) throw std::runtime_error("cannot set up TLS: " + why);
+  }
   // With a socket from systemd, CivetWeb first listens on a loopback port of its own, which
   // AdoptSocket then swaps for the passed socket.
   if (config_.systemd_socket >= 0) config_.listen_addresses = {"127.0.0.1:0"};
@@ -87,6 +108,7 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
   for (const std::string& address : config_.listen_addresses) {
     if (!ports.empty()) ports.push_back(',');
     ports += address;
+    if (tls) ports.push_back('s');  // CivetWeb's mark of an HTTPS port
   }
   // Enough workers that requests over --web.max-requests reach the handler and get a 503
   // instead of queueing in the accept backlog.
@@ -108,11 +130,20 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
       "max_request_size",
       "16384",
   };
+  CivetCallbacks callbacks;
+  if (tls) {
+    callbacks.init_ssl = InitSsl;
+    t_tls_being_set_up = &*config_.web.tls;
+    t_tls_error.clear();
+  }
   try {
-    server_ = std::make_unique<CivetServer>(options);
+    server_ = std::make_unique<CivetServer>(options, &callbacks);
   } catch (const CivetException& error) {
+    t_tls_being_set_up = nullptr;
+    if (!t_tls_error.empty()) throw std::runtime_error("cannot set up TLS: " + t_tls_error);
     throw std::runtime_error(std::string("cannot listen on ") + ports + ": " + error.what());
   }
+  t_tls_being_set_up = nullptr;
   if (server_->getContext() == nullptr) throw std::runtime_error("cannot listen on " + ports);
   // CivetServer hands out its context as const, but registering a handler is what it is for.
   mg_set_request_handler(const_cast<mg_context*>(server_->getContext()), "/",
@@ -189,13 +220,36 @@ int HttpServer::HandleRequest(mg_connection* connection, void* self) {
   return static_cast<HttpServer*>(self)->Dispatch(connection);
 }
 
+std::shared_ptr<HttpServer::WebSettings> HttpServer::CurrentWebSettings() const {
+  std::lock_guard<std::mutex> lock(web_mutex_);
+  return web_;
+}
+
+void HttpServer::ApplyWebConfig(const WebConfig& web) {
+  auto settings = std::make_shared<WebSettings>(web);
+  std::lock_guard<std::mutex> lock(web_mutex_);
+  web_ = std::move(settings);
+}
+
 int HttpServer::Dispatch(mg_connection* connection) {
+  const std::shared_ptr<WebSettings> web = CurrentWebSettings();
+  struct ConfiguredHeaders {  // for every response of this request, errors and 401 included
+    explicit ConfiguredHeaders(const WebSettings& settings) {
+      t_configured_headers = &settings.headers;
+    }
+    ~ConfiguredHeaders() { t_configured_headers = nullptr; }
+  } configured_headers(*web);
   const mg_request_info* request = mg_get_request_info(connection);
   std::string_view method = request->request_method ? request->request_method : "";
   // The raw (decoded, not normalised) path: CivetWeb's cleaned local_uri would turn "//metrics"
   // or "/x/../metrics" into "/metrics", and only exact paths are served.
   std::string_view path = request->local_uri_raw ? request->local_uri_raw : "";
   bool head = method == "HEAD";
+  // Basic auth covers every path, the health check included.
+  if (web->auth.enabled() && !web->auth.Allows(mg_get_header(connection, "Authorization"))) {
+    return RespondText(connection, 401, "401 unauthorized\n", head,
+                       {{"WWW-Authenticate", "Basic realm=\"ipc_exporter\", charset=\"UTF-8\""}});
+  }
   bool known_path = path == config_.telemetry_path || path == "/" || path == "/healthz";
   if (!known_path) return RespondText(connection, 404, "404 page not found\n", head);
   if (method != "GET" && !head) {

@@ -2,11 +2,14 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "basic_auth.h"
 #include "scraper.h"
+#include "web_config.h"
 
 class CivetServer;
 struct mg_connection;
@@ -18,10 +21,12 @@ struct HttpServerConfig {
   std::string telemetry_path = "/metrics";
   int max_requests = 40;  // concurrent scrapes; 0 = no limit
   int gzip_level = 1;
+  // A listening socket passed by systemd, served instead of listen_addresses.
   int systemd_socket = -1;
-  int64_t request_timeout_ms =
-      10000;  // reading a request, and each write of the response  // a listening socket passed by
-              // systemd, served instead of the above
+  // Reading a request, and each write of the response.
+  int64_t request_timeout_ms = 10000;
+  // --web.config.file: TLS, basic auth, response headers.
+  WebConfig web;
 };
 
 /// Serves the telemetry path, "/" and "/healthz" with CivetWeb, on exact paths only.
@@ -39,6 +44,10 @@ class HttpServer {
   /// The addresses actually bound, with the ports the kernel chose for port 0.
   const std::vector<std::string>& bound_addresses() const { return bound_addresses_; }
 
+  /// Applies what can change without a restart: basic auth users and response headers (TLS
+  /// settings take effect on restart). Thread-safe.
+  void ApplyWebConfig(const WebConfig& web);
+
  private:
   static int HandleRequest(mg_connection* connection, void* self);
   int Dispatch(mg_connection* connection);
@@ -46,7 +55,17 @@ class HttpServer {
   void AdoptSocket(int passed_fd);
   void WriteRequestCounters(ExpositionWriter& out) const;
 
+  /// What a request is checked against and answered with; replaced whole on SIGHUP.
+  struct WebSettings {
+    explicit WebSettings(const WebConfig& web) : auth(web.basic_auth_users), headers(web.headers) {}
+    BasicAuthenticator auth;
+    std::vector<std::pair<std::string, std::string>> headers;
+  };
+  std::shared_ptr<WebSettings> CurrentWebSettings() const;
+
   HttpServerConfig config_;
+  mutable std::mutex web_mutex_;
+  std::shared_ptr<WebSettings> web_;
   Scraper& scraper_;
   std::atomic<int> scrapes_in_flight_{0};
   std::atomic<uint64_t> responses_200_{0};

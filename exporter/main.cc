@@ -24,6 +24,7 @@
 #include "scraper.h"
 #include "self_check.h"
 #include "systemd_integration.h"
+#include "web_config.h"
 
 namespace ipc_exporter {
 namespace {
@@ -146,9 +147,20 @@ int Run(const Options& options) {
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the exporter
   SystemdNotifier notifier;
 
-  HttpServerConfig config{options.listen_addresses, options.telemetry_path, options.max_requests,
-                          options.gzip_level};
+  HttpServerConfig config;
+  config.listen_addresses = options.listen_addresses;
+  config.telemetry_path = options.telemetry_path;
+  config.max_requests = options.max_requests;
+  config.gzip_level = options.gzip_level;
   config.request_timeout_ms = options.request_timeout_seconds * 1000;
+  if (!options.web_config_file.empty()) {
+    try {
+      config.web = LoadWebConfig(options.web_config_file);
+    } catch (const WebConfigError& error) {
+      Log(LogLevel::kError, "invalid web configuration", {{"err", error.what()}});
+      return 1;
+    }
+  }
   if (options.systemd_socket) {
     std::string why;
     std::optional<int> fd = TakeSystemdListenSocket(&why);
@@ -180,10 +192,21 @@ int Run(const Options& options) {
       Log(LogLevel::kInfo, "shutting down", {{"signal", strsignal(signal_number)}});
       break;
     }
-    // What can change without a restart: account names (renamed users and groups).
+    // What can change without a restart: account names (renamed users and groups), and the web
+    // configuration's users and headers. A bad file keeps the previous one in force.
     notifier.Reloading();
     names.Clear();
-    Log(LogLevel::kInfo, "reloaded", {{"what", "user and group names"}});
+    std::string reloaded = "user and group names";
+    if (!options.web_config_file.empty()) {
+      try {
+        server->ApplyWebConfig(LoadWebConfig(options.web_config_file));
+        reloaded += ", web configuration";
+      } catch (const WebConfigError& error) {
+        Log(LogLevel::kError, "invalid web configuration, keeping the previous one",
+            {{"err", error.what()}});
+      }
+    }
+    Log(LogLevel::kInfo, "reloaded", {{"what", reloaded}});
     notifier.Ready(serving);
   }
   notifier.Stopping();

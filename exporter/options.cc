@@ -31,6 +31,10 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   app.add_flag("--web.systemd-socket", options.systemd_socket,
                "Serve the listening socket passed by systemd socket activation (an IPv4 TCP "
                "socket) instead of --web.listen-address.");
+  app.add_option("--web.config.file", options.web_config_file,
+                 "Web configuration file in exporter-toolkit's format: TLS, basic auth users "
+                 "(bcrypt), response headers. Re-read on SIGHUP (TLS on restart).")
+      ->type_name("FILE");
   std::string request_timeout = "10s";
   app.add_option("--web.request-timeout", request_timeout,
                  "A client must send its whole request within this time, and each part of the "

@@ -28,9 +28,9 @@ struct Options {
   LogFormat log_format = LogFormat::kLogfmt;
   int gzip_level = 1;
   bool once = false;
-  bool systemd_socket = false;
-  int64_t request_timeout_seconds =
-      10;  // serve the socket systemd passed instead of listen addresses
+  bool systemd_socket = false;  // serve the socket systemd passed instead of listen addresses
+  int64_t request_timeout_seconds = 10;
+  std::string web_config_file;  // --web.config.file, empty for none
   bool shm_attachers = false;
   int64_t msg_stall_threshold_seconds = 300;
   std::map<std::string, uint64_t> max_series;  // collector name -> --collector.NAME.max-series

@@ -1,11 +1,10 @@
 // Objects appear and vanish as fast as the kernel allows while the exporter is scraped hundreds of
 // times: every scrape must answer 200 with a body that promtool accepts and that names no series
 // twice (an object removed between listing and reading is skipped, never half-written).
+#include <gtest/gtest.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>

@@ -15,6 +15,7 @@
 #include <regex>
 #include <sstream>
 
+#include "certificates.h"
 #include "exporter_process.h"
 #include "http_client.h"
 #include "ipc_objects.h"
@@ -27,16 +28,18 @@ namespace fs = std::filesystem;
 /// Prometheus as a child process with a scratch directory, stopped by pid and removed at the end.
 class PrometheusProcess {
  public:
-  PrometheusProcess(const std::string& rules_text, int exporter_port) {
+  /// `job_extra` is added to the scrape job (scheme, tls_config, basic_auth).
+  PrometheusProcess(const std::string& rules_text, int exporter_port,
+                    const std::string& job_extra = "") {
     dir_ = fs::temp_directory_path() / ("ipc_prometheus_" + std::to_string(::getpid()));
     fs::create_directories(dir_ / "data");
     std::ofstream(dir_ / "rules.yml") << rules_text;
     std::ofstream(dir_ / "prometheus.yml")
         << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
            "rule_files:\n  - rules.yml\n"
-           "scrape_configs:\n  - job_name: ipc_exporter\n    static_configs:\n"
-           "      - targets: ['127.0.0.1:"
-        << exporter_port << "']\n";
+           "scrape_configs:\n  - job_name: ipc_exporter\n"
+        << job_extra << "    static_configs:\n      - targets: ['127.0.0.1:" << exporter_port
+        << "']\n";
     port_ = FreeLoopbackPort();
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -142,6 +145,38 @@ TEST(PrometheusAlerts, LeakedSegmentAndStuckSemaphoreFire) {
   EXPECT_NE(stuck_alert.find("\"semnum\":\"0\""), std::string::npos) << stuck_alert;
   EXPECT_NE(stuck_alert.find("(pid " + std::to_string(holder) + ") is gone"), std::string::npos)
       << stuck_alert;
+}
+
+TEST(PrometheusAlerts, PrometheusScrapesOverHttpsWithBasicAuth) {
+  Certificates certs;
+  // bcrypt (cost 10) of "secret".
+  const std::string config =
+      certs.WebConfig("web.yml",
+                      "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
+                      "basic_auth_users:\n  prometheus: "
+                      "\"$2b$10$9YKV3vStbc8GNlHy/SkpKOvmJbpjPpSugK9w3KQeDeGe6lrrgwsHS\"\n");
+  ExporterProcess exporter({"--web.config.file=" + config});
+  PrometheusProcess prometheus(
+      "groups: []\n", exporter.port(),
+      "    scheme: https\n    tls_config:\n      ca_file: " + certs.Path("ca.crt") +
+          "\n    basic_auth:\n      username: prometheus\n"
+          "      password: secret\n");
+  std::string answer;
+  for (int attempt = 0; attempt < 120; ++attempt) {
+    try {
+      answer =
+          HttpRequest(prometheus.port(), "GET",
+                      "/api/v1/query?query=ipc_exporter_build_info%20*%20on(job)%20up", {}, 5000)
+              .body;
+    } catch (const std::exception&) {
+      answer.clear();
+    }
+    if (answer.find("\"value\":[") != std::string::npos) break;
+    ::usleep(500000);
+  }
+  // up is 1 and the exporter's own series came through TLS and basic auth.
+  EXPECT_NE(answer.find("\"job\":\"ipc_exporter\""), std::string::npos) << answer;
+  EXPECT_NE(answer.find(",\"1\"]"), std::string::npos) << answer;
 }
 
 }  // namespace

@@ -1,0 +1,112 @@
+#include "basic_auth.h"
+
+#include <crypt.h>
+
+#include <cctype>
+#include <memory>
+
+namespace ipc_exporter {
+namespace {
+
+// A valid bcrypt hash of a random password, run for unknown users so that they take as long.
+constexpr const char* kDummyHash = "$2b$10$fVO1tLDciLAq5.O9r4dO4e0F2xAPJhCmG7p8kLvQj3reBxVUqnG1q";
+
+bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool DecodeBase64(std::string_view text, std::string* out) {
+  out->clear();
+  if (text.size() % 4 != 0) return false;
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  for (size_t i = 0; i < text.size(); i += 4) {
+    int v[4];
+    int padding = 0;
+    for (int j = 0; j < 4; ++j) {
+      char c = text[i + static_cast<size_t>(j)];
+      if (c == '=' && i + 4 == text.size() && j >= 2) {
+        v[j] = 0;
+        ++padding;
+        continue;
+      }
+      if (padding > 0) return false;  // data after '='
+      v[j] = value(c);
+      if (v[j] < 0) return false;
+    }
+    uint32_t bits = (static_cast<uint32_t>(v[0]) << 18) | (static_cast<uint32_t>(v[1]) << 12) |
+                    (static_cast<uint32_t>(v[2]) << 6) | static_cast<uint32_t>(v[3]);
+    out->push_back(static_cast<char>(bits >> 16));
+    if (padding < 2) out->push_back(static_cast<char>((bits >> 8) & 0xff));
+    if (padding < 1) out->push_back(static_cast<char>(bits & 0xff));
+  }
+  return true;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char difference = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return difference == 0;
+}
+
+BasicAuthenticator::BasicAuthenticator(std::map<std::string, std::string> users)
+    : users_(std::move(users)) {}
+
+bool BasicAuthenticator::Verify(const std::string& password, const std::string& hash) {
+  ++bcrypt_runs_;
+  auto data = std::make_unique<crypt_data>();  // 32 KiB: not for the stack
+  const char* result = crypt_r(password.c_str(), hash.c_str(), data.get());
+  return result != nullptr && result[0] != '*' && ConstantTimeEquals(result, hash);
+}
+
+bool BasicAuthenticator::Allows(const char* authorization) {
+  if (authorization == nullptr) return false;
+  std::string_view header = authorization;
+  if (!StartsWithIgnoreCase(header, "basic ")) return false;
+  header.remove_prefix(6);
+  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+  std::string decoded;
+  if (header.size() > 4096 || !DecodeBase64(header, &decoded)) return false;
+  const size_t colon = decoded.find(':');
+  if (colon == std::string::npos) return false;
+  const std::string user = decoded.substr(0, colon);
+  const std::string password = decoded.substr(colon + 1);
+
+  auto it = users_.find(user);
+  if (it == users_.end()) {
+    Verify(password, kDummyHash);  // as slow as a real user, and always refused
+    return false;
+  }
+  const std::string key = user + '\0' + password;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    bool cached = false;
+    for (const std::string& entry : verified_) cached |= ConstantTimeEquals(entry, key);
+    if (cached) return true;
+  }
+  if (!Verify(password, it->second)) return false;
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  if (verified_.size() >= kMaxCachedCredentials) verified_.clear();
+  verified_.insert(key);
+  return true;
+}
+
+}  // namespace ipc_exporter

@@ -1,0 +1,96 @@
+#include "tls_setup.h"
+
+#include <dlfcn.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace ipc_exporter {
+namespace {
+
+std::string OpenSslError() {
+  unsigned long code = ERR_get_error();
+  if (code == 0) return "unknown OpenSSL error";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof(text));
+  return text;
+}
+
+// The directories the compatibility libraries may be in: beside the binary (build tree), then
+// the installed ../lib/ipc_exporter.
+std::string FindCompatLibrary(const std::string& name) {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "";
+  for (const std::filesystem::path& dir :
+       {exe.parent_path(), exe.parent_path() / ".." / "lib" / "ipc_exporter"}) {
+    const std::filesystem::path candidate = dir / name;
+    if (::access(candidate.c_str(), R_OK) == 0) return candidate.string();
+  }
+  return "";
+}
+
+// Accepts any client certificate: for the client auth types that ask for one without verifying.
+int AcceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
+
+}  // namespace
+
+std::string PreloadOpenSslForCivetWeb() {
+  for (const char* name : {"libipc_exporter_crypto.so", "libipc_exporter_ssl.so"}) {
+    const std::string path = FindCompatLibrary(name);
+    if (path.empty()) return std::string("cannot find ") + name;
+    // RTLD_GLOBAL and kept loaded for the life of the process: CivetWeb's later
+    // dlopen("libssl.so") must find this object by its SONAME.
+    if (::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL) == nullptr) {
+      return std::string("cannot load ") + path + ": " + ::dlerror();
+    }
+  }
+  return "";
+}
+
+std::string ConfigureSslContext(void* ssl_ctx, const TlsSettings& tls) {
+  SSL_CTX* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
+    return "cert_file " + tls.cert_file + ": " + OpenSslError();
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    return "key_file " + tls.key_file +
+           " cannot be used (not a PEM key, or it does not match "
+           "cert_file " +
+           tls.cert_file + "): " + OpenSslError();
+  }
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    return "key_file " + tls.key_file + " does not match cert_file " + tls.cert_file;
+  }
+  int version = TLS1_2_VERSION;
+  if (tls.min_version == "TLS10") version = TLS1_VERSION;
+  if (tls.min_version == "TLS11") version = TLS1_1_VERSION;
+  if (tls.min_version == "TLS13") version = TLS1_3_VERSION;
+  if (SSL_CTX_set_min_proto_version(ctx, version) != 1) return "min_version: " + OpenSslError();
+
+  if (!tls.client_ca_file.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(), nullptr) != 1) {
+      return "client_ca_file " + tls.client_ca_file + ": " + OpenSslError();
+    }
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.client_ca_file.c_str());
+    if (names != nullptr) SSL_CTX_set_client_CA_list(ctx, names);
+  }
+  const std::string& type = tls.client_auth_type;
+  if (type == "NoClientCert") {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+  } else if (type == "RequestClientCert") {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAnyCertificate);
+  } else if (type == "RequireAnyClientCert") {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                       AcceptAnyCertificate);
+  } else if (type == "VerifyClientCertIfGiven") {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  } else {  // RequireAndVerifyClientCert
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  }
+  return "";
+}
+
+}  // namespace ipc_exporter

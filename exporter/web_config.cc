@@ -1,0 +1,168 @@
+#include "web_config.h"
+
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace ipc_exporter {
+namespace {
+
+[[noreturn]] void Fail(const std::string& path, const std::string& what) {
+  throw WebConfigError(path + ": " + what);
+}
+
+void RejectUnknownKeys(const YAML::Node& map, const std::set<std::string>& known,
+                       const std::string& where, const std::string& path) {
+  if (!map.IsMap()) Fail(path, where + " must be a mapping");
+  for (const auto& entry : map) {
+    const std::string key = entry.first.as<std::string>();
+    if (known.count(key) == 0) Fail(path, "unknown key \"" + key + "\" in " + where);
+  }
+}
+
+std::string Text(const YAML::Node& node, const std::string& key, const std::string& path) {
+  if (!node.IsScalar()) Fail(path, key + " must be a string");
+  return node.as<std::string>();
+}
+
+// Relative paths are relative to the configuration file, as exporter-toolkit has them.
+std::string Resolve(const std::string& file, const std::string& config_path) {
+  if (file.empty() || file.front() == '/') return file;
+  return (std::filesystem::path(config_path).parent_path() / file).string();
+}
+
+void RequireReadable(const std::string& file, const std::string& key, const std::string& path) {
+  if (::access(file.c_str(), R_OK) != 0) Fail(path, key + " \"" + file + "\" cannot be read");
+}
+
+// bcrypt: $2a$, $2b$ or $2y$, a two-digit cost from 04 to 31, and 53 characters of salt and hash.
+bool IsBcrypt(const std::string& hash) {
+  if (hash.size() != 60 || hash[0] != '$' || hash[1] != '2' || hash[3] != '$' || hash[6] != '$') {
+    return false;
+  }
+  if (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') return false;
+  if (!std::isdigit(static_cast<unsigned char>(hash[4])) ||
+      !std::isdigit(static_cast<unsigned char>(hash[5]))) {
+    return false;
+  }
+  int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
+  if (cost < 4 || cost > 31) return false;
+  for (size_t i = 7; i < hash.size(); ++i) {
+    char c = hash[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '/') return false;
+  }
+  return true;
+}
+
+TlsSettings ParseTls(const YAML::Node& node, const std::string& path) {
+  RejectUnknownKeys(
+      node,
+      {"cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version",
+       "cipher_suites", "curve_preferences", "prefer_server_cipher_suites"},
+      "tls_server_config", path);
+  for (const char* unsupported :
+       {"max_version", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites"}) {
+    if (node[unsupported]) {
+      Fail(path, std::string("tls_server_config.") + unsupported + " is not supported");
+    }
+  }
+  TlsSettings tls;
+  if (!node["cert_file"] || !node["key_file"]) {
+    Fail(path, "tls_server_config needs both cert_file and key_file");
+  }
+  tls.cert_file = Resolve(Text(node["cert_file"], "cert_file", path), path);
+  tls.key_file = Resolve(Text(node["key_file"], "key_file", path), path);
+  RequireReadable(tls.cert_file, "cert_file", path);
+  RequireReadable(tls.key_file, "key_file", path);
+  if (node["client_auth_type"]) {
+    tls.client_auth_type = Text(node["client_auth_type"], "client_auth_type", path);
+  }
+  static const std::set<std::string> kAuthTypes = {
+      "NoClientCert", "RequestClientCert", "RequireAnyClientCert", "VerifyClientCertIfGiven",
+      "RequireAndVerifyClientCert"};
+  if (kAuthTypes.count(tls.client_auth_type) == 0) {
+    Fail(path, "client_auth_type \"" + tls.client_auth_type +
+                   "\" is not one of NoClientCert, "
+                   "RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, "
+                   "RequireAndVerifyClientCert");
+  }
+  if (node["client_ca_file"]) {
+    tls.client_ca_file = Resolve(Text(node["client_ca_file"], "client_ca_file", path), path);
+    RequireReadable(tls.client_ca_file, "client_ca_file", path);
+  }
+  const bool verifies = tls.client_auth_type == "VerifyClientCertIfGiven" ||
+                        tls.client_auth_type == "RequireAndVerifyClientCert";
+  if (verifies && tls.client_ca_file.empty()) {
+    Fail(path, "client_auth_type " + tls.client_auth_type + " needs client_ca_file");
+  }
+  if (node["min_version"]) tls.min_version = Text(node["min_version"], "min_version", path);
+  if (tls.min_version != "TLS10" && tls.min_version != "TLS11" && tls.min_version != "TLS12" &&
+      tls.min_version != "TLS13") {
+    Fail(path, "min_version \"" + tls.min_version + "\" is not TLS10, TLS11, TLS12 or TLS13");
+  }
+  return tls;
+}
+
+}  // namespace
+
+WebConfig ParseWebConfig(const std::string& yaml_text, const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& error) {
+    Fail(path, std::string("not valid YAML: ") + error.what());
+  }
+  WebConfig config;
+  if (root.IsNull()) return config;  // an empty file asks for nothing
+  RejectUnknownKeys(root, {"tls_server_config", "http_server_config", "basic_auth_users"},
+                    "the file", path);
+  try {
+    if (root["tls_server_config"]) config.tls = ParseTls(root["tls_server_config"], path);
+    if (const YAML::Node http = root["http_server_config"]) {
+      RejectUnknownKeys(http, {"headers", "http2"}, "http_server_config", path);
+      if (const YAML::Node headers = http["headers"]) {
+        if (!headers.IsMap()) Fail(path, "http_server_config.headers must be a mapping");
+        for (const auto& header : headers) {
+          const std::string name = header.first.as<std::string>();
+          const std::string value = Text(header.second, "header " + name, path);
+          if (name.find_first_of(":\r\n ") != std::string::npos ||
+              value.find_first_of("\r\n") != std::string::npos) {
+            Fail(path, "header \"" + name + "\" has a forbidden character");
+          }
+          config.headers.emplace_back(name, value);
+        }
+      }
+    }
+    if (const YAML::Node users = root["basic_auth_users"]) {
+      if (!users.IsMap()) Fail(path, "basic_auth_users must be a mapping of user: bcrypt hash");
+      for (const auto& user : users) {
+        const std::string name = user.first.as<std::string>();
+        const std::string hash = Text(user.second, "the hash of " + name, path);
+        if (name.empty() || name.find(':') != std::string::npos) {
+          Fail(path, "basic_auth_users: \"" + name + "\" is not a valid user name");
+        }
+        if (!IsBcrypt(hash)) {
+          Fail(path, "basic_auth_users: the hash of \"" + name + "\" is not a bcrypt hash");
+        }
+        config.basic_auth_users[name] = hash;
+      }
+    }
+  } catch (const YAML::Exception& error) {
+    Fail(path, std::string("unexpected structure: ") + error.what());
+  }
+  return config;
+}
+
+WebConfig LoadWebConfig(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw WebConfigError(path + ": cannot be read");
+  std::stringstream text;
+  text << file.rdbuf();
+  return ParseWebConfig(text.str(), path);
+}
+
+}  // namespace ipc_exporter

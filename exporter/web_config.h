@@ -1,0 +1,46 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ipc_exporter {
+
+/// The file given by --web.config.file is unusable; the message names the problem.
+class WebConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// tls_server_config of exporter-toolkit's web configuration file.
+struct TlsSettings {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;
+  /// NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven or
+  /// RequireAndVerifyClientCert, as in Go's crypto/tls.
+  std::string client_auth_type = "NoClientCert";
+  std::string min_version = "TLS12";  // TLS10, TLS11, TLS12 or TLS13
+};
+
+/// exporter-toolkit's web configuration, so that existing Prometheus deployments can reuse
+/// their files: TLS, HTTP basic auth users with bcrypt hashes, and extra response headers.
+struct WebConfig {
+  std::optional<TlsSettings> tls;
+  std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Reads and checks the file: unknown keys, unreadable certificate or key files, a missing CA for
+/// a client auth type that verifies, unknown versions and hashes that are not bcrypt are all
+/// errors (thrown as WebConfigError naming the key and value).
+WebConfig LoadWebConfig(const std::string& path);
+
+/// Parses the YAML text of a web configuration file (for LoadWebConfig and tests); `path` is only
+/// used in messages and to resolve relative certificate paths against the file's directory.
+WebConfig ParseWebConfig(const std::string& yaml_text, const std::string& path);
+
+}  // namespace ipc_exporter

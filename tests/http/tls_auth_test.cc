@@ -1,0 +1,149 @@
+// --web.config.file end to end: TLS (which Debian's CivetWeb only serves with OpenSSL 3 thanks to
+// the project's libssl.so compatibility library), client certificates, minimum versions, basic
+// auth on every path, configured headers, start-up errors and SIGHUP reloads. curl is the client;
+// the certificates are made for each run with openssl.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "certificates.h"
+#include "exporter_process.h"
+#include "http_client.h"
+#include "ipc_objects.h"
+
+namespace ipc_exporter::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// bcrypt (cost 10) of "secret" and of "newer".
+constexpr const char* kSecretHash = "$2b$10$9YKV3vStbc8GNlHy/SkpKOvmJbpjPpSugK9w3KQeDeGe6lrrgwsHS";
+
+/// curl's status code for a request (000 when no HTTP answer came), and the headers it got.
+struct Curl {
+  std::string code;
+  std::string headers;
+};
+
+Curl CurlRequest(std::vector<std::string> args) {
+  std::vector<std::string> argv = {
+      "curl", "-s", "-o", "/dev/null", "-D", "-", "-w", "\ncode=%{http_code}", "--max-time", "10"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  CommandResult result = RunCommand(argv, 30);
+  size_t at = result.out.rfind("code=");
+  return Curl{at == std::string::npos ? "" : result.out.substr(at + 5), result.out.substr(0, at)};
+}
+
+std::string Url(int port, const std::string& path) {
+  return "https://127.0.0.1:" + std::to_string(port) + path;
+}
+
+TEST(TlsAndAuth, BasicAuthOverTlsCoversEveryPath) {
+  Certificates certs;
+  const std::string config =
+      certs.WebConfig("web.yml",
+                      "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
+                      "http_server_config:\n  headers:\n    X-Frame-Options: deny\n"
+                      "basic_auth_users:\n  alice: \"" +
+                          std::string(kSecretHash) + "\"\n");
+  ExporterProcess exporter({"--web.config.file=" + config});
+  const std::string ca = certs.Path("ca.crt");
+  for (const char* path : {"/metrics", "/", "/healthz", "/nope"}) {
+    Curl anonymous = CurlRequest({"--cacert", ca, Url(exporter.port(), path)});
+    EXPECT_EQ(anonymous.code, "401") << path;
+    EXPECT_NE(anonymous.headers.find("WWW-Authenticate: Basic realm=\"ipc_exporter\""),
+              std::string::npos)
+        << anonymous.headers;
+    EXPECT_EQ(CurlRequest({"--cacert", ca, "-u", "alice:wrong", Url(exporter.port(), path)}).code,
+              "401");
+  }
+  Curl ok = CurlRequest({"--cacert", ca, "-u", "alice:secret", Url(exporter.port(), "/metrics")});
+  EXPECT_EQ(ok.code, "200");
+  EXPECT_NE(ok.headers.find("X-Frame-Options: deny"), std::string::npos) << ok.headers;
+  EXPECT_EQ(
+      CurlRequest({"--cacert", ca, "-u", "alice:secret", Url(exporter.port(), "/healthz")}).code,
+      "200");
+  // Plain HTTP on the TLS port gets no answer, and the server goes on.
+  EXPECT_EQ(CurlRequest({"http://127.0.0.1:" + std::to_string(exporter.port()) + "/metrics"}).code,
+            "000");
+  EXPECT_EQ(
+      CurlRequest({"--cacert", ca, "-u", "alice:secret", Url(exporter.port(), "/metrics")}).code,
+      "200");
+}
+
+TEST(TlsAndAuth, MinimumVersionAndClientCertificates) {
+  Certificates certs;
+  const std::string config =
+      certs.WebConfig("web.yml",
+                      "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
+                      "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n"
+                      "  min_version: TLS13\n");
+  ExporterProcess exporter({"--web.config.file=" + config});
+  const std::string ca = certs.Path("ca.crt");
+  const std::string cert = certs.Path("client.crt");
+  const std::string key = certs.Path("client.key");
+  const std::string url = Url(exporter.port(), "/metrics");
+  EXPECT_EQ(CurlRequest({"--cacert", ca, "--cert", cert, "--key", key, url}).code, "200");
+  EXPECT_EQ(CurlRequest({"--cacert", ca, url}).code, "000")
+      << "a client without a certificate must be refused";
+  EXPECT_EQ(
+      CurlRequest({"--cacert", ca, "--cert", cert, "--key", key, "--tls-max", "1.2", url}).code,
+      "000")
+      << "TLS 1.2 is below min_version TLS13";
+}
+
+TEST(TlsAndAuth, DefaultMinimumIsTls12) {
+  Certificates certs;
+  const std::string config = certs.WebConfig(
+      "web.yml", "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n");
+  ExporterProcess exporter({"--web.config.file=" + config});
+  const std::string ca = certs.Path("ca.crt");
+  EXPECT_EQ(
+      CurlRequest({"--cacert", ca, "--tls-max", "1.2", Url(exporter.port(), "/metrics")}).code,
+      "200");
+  EXPECT_EQ(
+      CurlRequest({"--cacert", ca, "--tls-max", "1.1", Url(exporter.port(), "/metrics")}).code,
+      "000");
+}
+
+TEST(TlsAndAuth, BadFilesStopStartupWithTheReason) {
+  Certificates certs;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"basic_auth_users:\n  alice: notahash\n", "is not a bcrypt hash"},
+      {"tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\n", "cannot be read"},
+      {"tls_server_config:\n  cert_file: server.key\n  key_file: server.key\n", "cert_file"},
+      {"tls_server_config:\n  cert_file: server.crt\n  key_file: client.key\n", "does not match"},
+  };
+  for (const auto& [yaml, reason] : cases) {
+    const std::string config = certs.WebConfig("bad.yml", yaml);
+    CommandResult result = RunCommand(
+        {ExporterBinary(), "--web.listen-address=127.0.0.1:0", "--web.config.file=" + config}, 20);
+    EXPECT_EQ(result.exit_code, 1) << yaml;
+    EXPECT_NE(result.err.find(reason), std::string::npos) << yaml << "\n" << result.err;
+  }
+}
+
+TEST(TlsAndAuth, SighupRereadsUsers) {
+  Certificates certs;
+  const std::string config = certs.WebConfig(
+      "web.yml", "basic_auth_users:\n  alice: \"" + std::string(kSecretHash) + "\"\n");
+  ExporterProcess exporter({"--web.config.file=" + config});
+  const std::string url = "http://127.0.0.1:" + std::to_string(exporter.port()) + "/metrics";
+  EXPECT_EQ(CurlRequest({"-u", "alice:secret", url}).code, "200");
+  EXPECT_EQ(CurlRequest({"-u", "bob:secret", url}).code, "401");
+  certs.WebConfig("web.yml", "basic_auth_users:\n  bob: \"" + std::string(kSecretHash) + "\"\n");
+  exporter.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return CurlRequest({"-u", "bob:secret", url}).code == "200"; }));
+  EXPECT_EQ(CurlRequest({"-u", "alice:secret", url}).code, "401");
+  // A broken file on SIGHUP keeps the previous one.
+  certs.WebConfig("web.yml", "basic_auth_users: [broken\n");
+  exporter.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor(
+      [&] { return exporter.Log().find("keeping the previous one") != std::string::npos; }));
+  EXPECT_EQ(CurlRequest({"-u", "bob:secret", url}).code, "200");
+}
+
+}  // namespace
+}  // namespace ipc_exporter::testing
