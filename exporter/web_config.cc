@@ -118,9 +118,11 @@ WebConfig ParseWebConfig(const std::string& yaml_text, const std::string& path) 
   }
   WebConfig config;
   if (root.IsNull()) return config;  // an empty file asks for nothing
-  RejectUnknownKeys(root, {"tls_server_config", "http_server_config", "basic_auth_users"},
-                    "the file", path);
   try {
+    // Inside the try: a key that is itself a list or map throws from yaml-cpp (found by
+    // web_config_fuzz; tests/fuzz/corpus/web_config/regression_nonscalar_key).
+    RejectUnknownKeys(root, {"tls_server_config", "http_server_config", "basic_auth_users"},
+                      "the file", path);
     if (root["tls_server_config"]) config.tls = ParseTls(root["tls_server_config"], path);
     if (const YAML::Node http = root["http_server_config"]) {
       RejectUnknownKeys(http, {"headers", "http2"}, "http_server_config", path);

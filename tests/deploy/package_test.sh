@@ -22,6 +22,8 @@ expected=(
   usr/share/ipc_exporter/kubernetes/daemonset.yaml
   usr/share/man/man1/ipc_exporter.1.gz
   usr/share/doc/ipc_exporter/README.md
+  usr/lib/ipc_exporter/libipc_exporter_ssl.so
+  usr/lib/ipc_exporter/libipc_exporter_crypto.so
 )
 
 echo "== cmake --install into $scratch/destdir"
@@ -31,6 +33,8 @@ for file in "${expected[@]}"; do
 done
 "$scratch/destdir/usr/bin/ipc_exporter" --version | grep -q '^ipc_exporter, version' ||
   fail "the installed binary does not run"
+readelf -d "$scratch/destdir/usr/lib/ipc_exporter/libipc_exporter_ssl.so" | grep -q 'SONAME.*\[libssl.so\]' ||
+  fail "the OpenSSL compatibility library lacks the SONAME libssl.so"
 zcat "$scratch/destdir/usr/share/man/man1/ipc_exporter.1.gz" | grep -q 'telemetry' ||
   fail "the man page does not document the flags"
 

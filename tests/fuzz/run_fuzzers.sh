@@ -9,7 +9,7 @@ seconds=${2:-20}
 here=$(dirname "$(readlink -f "$0")")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-targets=(sysv_tables unsigned_list process_text http_inputs label_values)
+targets=(sysv_tables unsigned_list process_text http_inputs label_values web_config authorization)
 for target in "${targets[@]}"; do
   mkdir -p "$scratch/$target"
   echo "== ${target}_fuzz for ${seconds}s"

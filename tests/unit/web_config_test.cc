@@ -88,6 +88,8 @@ TEST_F(WebConfigFiles, ProblemsAreNamed) {
       {"tls_config: {}", "unknown key \"tls_config\""},
       {"http_server_config: {headers: {\"Bad Name\": x}}", "forbidden character"},
       {"tls_server_config: [unclosed", "not valid YAML"},
+      {"? [a, b]\n: c\n", "unexpected structure"},  // a key that is a list (found by fuzzing)
+      {"- just\n- a list\n", "must be a mapping"},
   };
   for (const auto& [yaml, fragment] : cases) {
     std::string error = ErrorOf(yaml);
