@@ -18,6 +18,7 @@ namespace ipc_exporter {
 struct CollectorSettings {
   bool shm_attachers = false;                 // --collector.shm.attachers
   int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold
+  std::string dev_shm = "/dev/shm";           // --path.devshm
 
   // --collector.NAME.max-series: per-object series per collector. Totals and limits stay exact
   // whatever the cap.

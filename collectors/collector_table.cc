@@ -1,4 +1,5 @@
 #include "collector.h"
+#include "posix_collectors.h"
 #include "sysv_collectors.h"
 
 namespace ipc_exporter {
@@ -10,6 +11,7 @@ const std::vector<CollectorInfo>& AllCollectors() {
       {"sem", true, "System V semaphore arrays, every semaphore's value and waiters, kernel.sem",
        CreateSemCollector},
       {"msg", true, "System V message queues and kernel.msg* limits", CreateMsgCollector},
+      {"posix_sem", true, "named POSIX semaphores (/dev/shm/sem.*)", CreatePosixSemCollector},
   };
   return kCollectors;
 }

@@ -122,6 +122,7 @@ int Run(const Options& options) {
   CollectorSettings settings;
   settings.shm_attachers = options.shm_attachers;
   settings.msg_stall_threshold_seconds = options.msg_stall_threshold_seconds;
+  settings.dev_shm = options.dev_shm;
   settings.shm_max_series = options.max_series.at("shm");
   settings.sem_max_series = options.max_series.at("sem");
   settings.msg_max_series = options.max_series.at("msg");

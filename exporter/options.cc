@@ -49,6 +49,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
       ->capture_default_str()
       ->check(CLI::Range(1, 9));
   app.add_option("--path.procfs", options.procfs, "procfs mount point.")->capture_default_str();
+  app.add_option("--path.devshm", options.dev_shm,
+                 "Where POSIX shared memory and named semaphores live.")
+      ->capture_default_str();
 
   std::map<std::string, bool> collector_flags;
   std::map<std::string, CLI::Option*> collector_options;

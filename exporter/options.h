@@ -23,6 +23,7 @@ struct Options {
   std::string telemetry_path = "/metrics";
   int max_requests = 40;  // concurrent scrapes; 0 = no limit
   std::string procfs = "/proc";
+  std::string dev_shm = "/dev/shm";
   std::vector<std::string> collectors;  // enabled, in table order
   std::string log_level = "info";
   LogFormat log_format = LogFormat::kLogfmt;

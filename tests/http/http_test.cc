@@ -245,7 +245,8 @@ TEST(Http, ConcurrentScrapesAllSucceedAndShareCollections) {
 }
 
 TEST(Http, DisabledCollectorsPublishNothing) {
-  ExporterProcess exporter({"--no-collector.sem", "--no-collector.msg"});
+  ExporterProcess exporter(
+      {"--no-collector.sem", "--no-collector.msg", "--no-collector.posix_sem"});
   std::vector<ParsedSample> samples =
       ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
   for (const ParsedSample& sample : samples) {

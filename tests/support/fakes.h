@@ -75,6 +75,7 @@ inline constexpr int64_t kFixtureNow = 1795003600;
 /// A collector context over fixture parts, with the fixed clock.
 inline CollectorContext FixtureContext(const ProcFs& proc, IpcSyscalls& syscalls,
                                        AccountNames& names, CollectorSettings settings = {}) {
+  settings.dev_shm = proc.root() + "/../dev/shm";  // the fixture's own /dev/shm
   return CollectorContext{proc, syscalls, names, settings, [] { return kFixtureNow; }};
 }
 

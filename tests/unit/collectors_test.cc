@@ -8,6 +8,7 @@
 #include "collector.h"
 #include "exposition.h"
 #include "fakes.h"
+#include "posix_parsers.h"
 
 namespace ipc_exporter {
 namespace {
@@ -159,6 +160,37 @@ TEST(Collectors, EmptyHostHasTotalsAndLimitsOnly) {
   Collected sem = Collect("sem", FixtureProc("empty"), {});
   EXPECT_EQ(FindSample(sem.samples, "ipc_sem_arrays_limit"), "128");
   EXPECT_EQ(FindSample(sem.samples, "ipc_sem_arrays"), "0");
+}
+
+TEST(PosixSemCollector, ReadsValueAndWaitersWithoutOpeningTheSemaphore) {
+  // The fixture's sem.app-lock is a glibc sem_t with value 2 and one waiter.
+  Collected c = Collect("posix_sem", FixtureProc("normal"), {});
+  EXPECT_TRUE(c.errors.empty());
+  EXPECT_EQ(FindSample(c.samples, "ipc_posix_sem_value", {{"name", "/app-lock"}}), "2");
+  EXPECT_EQ(FindSample(c.samples, "ipc_posix_sem_waiters", {{"name", "/app-lock"}}), "1");
+  EXPECT_EQ(FindSamples(c.samples, "ipc_posix_sem_info", {{"name", "/app-lock"}}).size(), 1u);
+  EXPECT_EQ(FindSample(c.samples, "ipc_posix_sems"), "1");
+  Collected empty = Collect("posix_sem", FixtureProc("empty"), {});
+  EXPECT_EQ(FindSample(empty.samples, "ipc_posix_sems"), "0");
+}
+
+TEST(PosixParsers, Table) {
+  EXPECT_EQ(FindMqueueMount("22 1 0:5 / /dev rw - devtmpfs udev rw\n"
+                            "36 22 0:31 / /dev/mqueue rw,relatime - mqueue mqueue rw\n"),
+            "/dev/mqueue");
+  EXPECT_EQ(FindMqueueMount("36 22 0:31 / /run/my\\040queues rw - mqueue mqueue rw\n"),
+            "/run/my queues");
+  EXPECT_EQ(FindMqueueMount("22 1 0:5 / /dev rw - devtmpfs udev rw\n"), std::nullopt);
+  EXPECT_EQ(ParseMqueueQsize("QSIZE:129        NOTIFY:0     SIGNO:0     NOTIFY_PID:0\n"), 129u);
+  EXPECT_EQ(ParseMqueueQsize("QSIZE:x"), std::nullopt);
+  EXPECT_EQ(ParseMqueueQsize(""), std::nullopt);
+  std::string word(32, '\0');
+  word[0] = 5;
+  word[4] = 3;
+  ASSERT_TRUE(DecodePosixSemaphore(word).has_value());
+  EXPECT_EQ(DecodePosixSemaphore(word)->value, 5u);
+  EXPECT_EQ(DecodePosixSemaphore(word)->waiters, 3u);
+  EXPECT_EQ(DecodePosixSemaphore(std::string(16, '\0')), std::nullopt);
 }
 
 class BrokenTree : public ::testing::Test {

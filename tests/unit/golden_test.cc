@@ -23,6 +23,9 @@ std::string CollectAll(const std::string& fixture) {
   CollectorContext context = testing::FixtureContext(proc, syscalls, names, settings);
   std::string text;
   for (const CollectorInfo& info : AllCollectors()) {
+    // The SysV collectors, whose whole input is the fixture tree and the fakes. (posix_sem reads
+    // file owners from the checkout, which differ between users: its own test asserts its values.)
+    if (info.name.rfind("posix_", 0) == 0) continue;
     ExpositionWriter writer(&text);
     CollectReport report;
     info.create(context)->Collect(writer, report);
