@@ -12,6 +12,8 @@ const std::vector<CollectorInfo>& AllCollectors() {
        CreateSemCollector},
       {"msg", true, "System V message queues and kernel.msg* limits", CreateMsgCollector},
       {"posix_sem", true, "named POSIX semaphores (/dev/shm/sem.*)", CreatePosixSemCollector},
+      {"posix_mqueue", true, "POSIX message queues (the mqueue filesystem) and fs.mqueue limits",
+       CreatePosixMqueueCollector},
   };
   return kCollectors;
 }

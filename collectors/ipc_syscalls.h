@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace ipc_exporter {
@@ -26,6 +27,13 @@ struct SemaphoreState {
   int32_t last_pid = 0;  // sempid (GETPID), 0 if never operated on
 };
 
+/// A POSIX message queue's attributes, as mq_getattr reports them.
+struct MqueueAttributes {
+  uint64_t messages = 0;      // mq_curmsgs
+  uint64_t max_messages = 0;  // mq_maxmsg
+  uint64_t message_size = 0;  // mq_msgsize
+};
+
 /// The syscalls the collectors need beyond /proc: the one seam that fakes replace in tests.
 /// Implementations must only read: no call here may change or remove an IPC object.
 /// Thread-safe: the real implementation holds no state.
@@ -43,6 +51,10 @@ class IpcSyscalls {
 
   /// The page size that kernel.shmall is counted in.
   virtual uint64_t PageSize() const = 0;
+
+  /// mq_getattr of the POSIX queue `name` ("/NAME"), opened read-only and closed again.
+  virtual SyscallResult ReadMqueueAttributes(const std::string& name,
+                                             MqueueAttributes* attributes) = 0;
 };
 
 /// The real thing: semctl and msgctl on the calling thread's IPC namespace.
@@ -52,6 +64,8 @@ class LinuxIpcSyscalls final : public IpcSyscalls {
                                std::vector<SemaphoreState>* states) override;
   SyscallResult ReadQueueCapacity(int32_t msqid, uint64_t* capacity_bytes) override;
   uint64_t PageSize() const override;
+  SyscallResult ReadMqueueAttributes(const std::string& name,
+                                     MqueueAttributes* attributes) override;
 };
 
 }  // namespace ipc_exporter

@@ -1,3 +1,5 @@
+#include <fcntl.h>
+#include <mqueue.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -84,6 +86,24 @@ SyscallResult LinuxIpcSyscalls::ReadQueueCapacity(int32_t msqid, uint64_t* capac
     }
   }
   return stat;
+}
+
+SyscallResult LinuxIpcSyscalls::ReadMqueueAttributes(const std::string& name,
+                                                     MqueueAttributes* attributes) {
+  // Read-only and non-blocking: opening neither changes the queue nor waits on it.
+  mqd_t queue = ::mq_open(name.c_str(), O_RDONLY | O_NONBLOCK);
+  if (queue == static_cast<mqd_t>(-1)) {
+    return errno == ENOENT ? SyscallResult{SyscallOutcome::kGone, errno} : FromErrno(errno);
+  }
+  struct mq_attr attr {};
+  int result = ::mq_getattr(queue, &attr);
+  int error = errno;
+  ::mq_close(queue);
+  if (result != 0) return FromErrno(error);
+  attributes->messages = static_cast<uint64_t>(attr.mq_curmsgs);
+  attributes->max_messages = static_cast<uint64_t>(attr.mq_maxmsg);
+  attributes->message_size = static_cast<uint64_t>(attr.mq_msgsize);
+  return {};
 }
 
 uint64_t LinuxIpcSyscalls::PageSize() const {

@@ -9,4 +9,7 @@ namespace ipc_exporter {
 /// Named POSIX semaphores: /dev/shm/sem.NAME (--path.devshm).
 std::unique_ptr<Collector> CreatePosixSemCollector(const CollectorContext& context);
 
+/// POSIX message queues in the mqueue filesystem, and the fs.mqueue limits.
+std::unique_ptr<Collector> CreatePosixMqueueCollector(const CollectorContext& context);
+
 }  // namespace ipc_exporter

@@ -31,17 +31,20 @@ DESTDIR="$scratch/destdir" cmake --install "$build_dir" --prefix /usr >/dev/null
 for file in "${expected[@]}"; do
   [[ -f "$scratch/destdir/$file" ]] || fail "cmake --install did not install /$file"
 done
-"$scratch/destdir/usr/bin/ipc_exporter" --version | grep -q '^ipc_exporter, version' ||
+# (grep -q on a here-string, not a pipe: with pipefail, grep closing the pipe early would fail
+# the producer with SIGPIPE.)
+grep -q '^ipc_exporter, version' <<<"$("$scratch/destdir/usr/bin/ipc_exporter" --version)" ||
   fail "the installed binary does not run"
-readelf -d "$scratch/destdir/usr/lib/ipc_exporter/libipc_exporter_ssl.so" | grep -q 'SONAME.*\[libssl.so\]' ||
+grep -q 'SONAME.*\[libssl.so\]' <<<"$(readelf -d "$scratch/destdir/usr/lib/ipc_exporter/libipc_exporter_ssl.so")" ||
   fail "the OpenSSL compatibility library lacks the SONAME libssl.so"
-zcat "$scratch/destdir/usr/share/man/man1/ipc_exporter.1.gz" | grep -q 'telemetry' ||
+grep -q 'telemetry' <<<"$(zcat "$scratch/destdir/usr/share/man/man1/ipc_exporter.1.gz")" ||
   fail "the man page does not document the flags"
 
 echo "== cpack -G DEB"
 (cd "$build_dir" && cpack -G DEB -B "$scratch/package" >/dev/null)
 deb=$(ls "$scratch"/package/ipc-exporter_*.deb)
-dpkg-deb -I "$deb" | grep -q 'Depends:.*libcivetweb1' || fail "the .deb does not depend on libcivetweb1"
+grep -q 'Depends:.*libcivetweb1' <<<"$(dpkg-deb -I "$deb")" ||
+  fail "the .deb does not depend on libcivetweb1"
 
 echo "== dpkg -i into $scratch/root"
 root="$scratch/root"
@@ -50,7 +53,8 @@ touch "$root"/var/lib/dpkg/{status,available}
 # Dependencies live on the host, not in the scratch root; the maintainer scripts run with
 # DPKG_ROOT set instead of in a chroot.
 dpkg --root="$root" --log=/dev/null --force-depends --force-script-chrootless -i "$deb" >/dev/null
-dpkg --root="$root" -l ipc-exporter | grep -q '^ii  ipc-exporter' || fail "dpkg did not install it"
+grep -q '^ii  ipc-exporter' <<<"$(dpkg --root="$root" -l ipc-exporter)" ||
+  fail "dpkg did not install it"
 for file in "${expected[@]}"; do
   [[ -f "$root/$file" ]] || fail "the .deb did not install /$file"
 done

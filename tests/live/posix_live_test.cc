@@ -2,8 +2,14 @@
 // reads them from /dev/shm, without ever opening the semaphore.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <mqueue.h>
 #include <semaphore.h>
+#include <sys/mount.h>
 #include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "exporter_process.h"
 #include "exposition.h"
@@ -57,6 +63,72 @@ TEST(PosixSemaphores, ValueAndWaitersAsTheKernelAndGlibcHoldThem) {
   int value = -1;
   ::sem_getvalue(three.get(), &value);
   EXPECT_EQ(value, 4) << "reading must not have changed it";
+}
+
+}  // namespace
+}  // namespace ipc_exporter::testing
+
+namespace ipc_exporter::testing {
+namespace {
+
+/// The mqueue filesystem at /dev/mqueue for the test: mounted if it is not, unmounted after.
+class MqueueMount {
+ public:
+  MqueueMount() {
+    std::ifstream mounts("/proc/self/mountinfo");
+    std::string text((std::istreambuf_iterator<char>(mounts)), {});
+    if (text.find(" - mqueue ") != std::string::npos) return;
+    created_dir_ = std::filesystem::create_directories("/dev/mqueue");
+    if (::mount("mqueue", "/dev/mqueue", "mqueue", 0, nullptr) != 0) {
+      throw std::runtime_error(std::string("cannot mount mqueue: ") + std::strerror(errno));
+    }
+    mounted_ = true;
+  }
+  ~MqueueMount() {
+    if (mounted_) ::umount("/dev/mqueue");
+    if (created_dir_) std::filesystem::remove("/dev/mqueue");
+  }
+
+ private:
+  bool mounted_ = false;
+  bool created_dir_ = false;
+};
+
+TEST(PosixMessageQueues, CountsBytesAndCapacityExactly) {
+  MqueueMount mount;
+  const std::string name = "/ipc-exporter-test-queue-" + std::to_string(::getpid());
+  mq_attr attributes{};
+  attributes.mq_maxmsg = 5;
+  attributes.mq_msgsize = 64;
+  mqd_t queue = ::mq_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0640, &attributes);
+  ASSERT_NE(queue, static_cast<mqd_t>(-1)) << std::strerror(errno);
+  struct Unlink {
+    std::string name;
+    mqd_t queue;
+    ~Unlink() {
+      ::mq_close(queue);
+      ::mq_unlink(name.c_str());
+    }
+  } unlink{name, queue};
+  ASSERT_EQ(::mq_send(queue, "hello", 5, 0), 0);
+  ASSERT_EQ(::mq_send(queue, "0123456789", 10, 1), 0);
+
+  ExporterProcess exporter;
+  std::vector<ParsedSample> s =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_filesystem_mounted"), "1");
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_messages", {{"name", name}}), "2");
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_bytes", {{"name", name}}), "15");
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_capacity_messages", {{"name", name}}), "5");
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_message_size_bytes", {{"name", name}}), "64");
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_info", {{"name", name}, {"mode", "0640"}}), "1");
+  std::ifstream limit("/proc/sys/fs/mqueue/queues_max");
+  std::string queues_max;
+  limit >> queues_max;
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_queues_limit"), queues_max);
+  mq_attr after{};
+  ASSERT_EQ(::mq_getattr(queue, &after), 0);
+  EXPECT_EQ(after.mq_curmsgs, 2) << "reading must not have taken a message";
 }
 
 }  // namespace

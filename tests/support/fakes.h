@@ -45,6 +45,10 @@ class FakeIpcSyscalls final : public IpcSyscalls {
   }
 
   uint64_t PageSize() const override { return page_size; }
+
+  SyscallResult ReadMqueueAttributes(const std::string&, MqueueAttributes*) override {
+    return {SyscallOutcome::kGone, 0};  // fixtures have no POSIX queues
+  }
 };
 
 /// Fixed account names, so fixture output does not depend on the machine's /etc/passwd.

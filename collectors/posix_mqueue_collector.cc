@@ -1,0 +1,131 @@
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "kernel_limits.h"
+#include "object_families.h"
+#include "posix_collectors.h"
+#include "posix_parsers.h"
+
+namespace ipc_exporter {
+namespace {
+
+/// One POSIX message queue: a file of the mqueue filesystem, named "/NAME" as mq_open takes it.
+struct PosixQueue {
+  std::string name;
+  uint32_t uid = 0, gid = 0, mode = 0;
+  std::optional<uint64_t> bytes;  // QSIZE of the queue's file
+  std::optional<MqueueAttributes> attributes;
+};
+
+/// POSIX message queues, wherever /proc/self/mountinfo says the mqueue filesystem is mounted,
+/// and the /proc/sys/fs/mqueue limits. Reading a queue's file (for QSIZE) updates its access
+/// time: the kernel's mqueue filesystem does that on every read, so it cannot be avoided.
+class PosixMqueueCollector final : public Collector {
+ public:
+  explicit PosixMqueueCollector(const CollectorContext& context) : context_(context) {}
+
+  void Collect(ExpositionWriter& out, CollectReport& report) override {
+    const ProcFs& proc = context_.proc;
+    std::optional<std::string> mount = FindMqueueMount(proc.ReadFile("self/mountinfo"));
+    std::vector<PosixQueue> queues;
+    if (mount) queues = ReadQueues(*mount, report);
+
+    out.Family("ipc_posix_mqueue_messages", "Messages in the POSIX queue (mq_getattr mq_curmsgs).");
+    for (const PosixQueue& q : queues) {
+      if (q.attributes) out.Sample({{"name", q.name}}, q.attributes->messages);
+    }
+    out.Family("ipc_posix_mqueue_bytes", "Bytes of message text in the POSIX queue (QSIZE).");
+    for (const PosixQueue& q : queues) {
+      if (q.bytes) out.Sample({{"name", q.name}}, *q.bytes);
+    }
+    out.Family("ipc_posix_mqueue_capacity_messages",
+               "Most messages the POSIX queue holds (mq_getattr mq_maxmsg).");
+    for (const PosixQueue& q : queues) {
+      if (q.attributes) out.Sample({{"name", q.name}}, q.attributes->max_messages);
+    }
+    out.Family("ipc_posix_mqueue_message_size_bytes",
+               "Largest message the POSIX queue takes, in bytes (mq_getattr mq_msgsize).");
+    for (const PosixQueue& q : queues) {
+      if (q.attributes) out.Sample({{"name", q.name}}, q.attributes->message_size);
+    }
+    out.Family("ipc_posix_mqueue_info",
+               "Ownership and mode of the POSIX queue, value 1 (mqueue filesystem).");
+    for (const PosixQueue& q : queues) {
+      std::string uid = std::to_string(q.uid), gid = std::to_string(q.gid);
+      std::string user = context_.names.UserName(q.uid), group = context_.names.GroupName(q.gid);
+      std::string mode = FormatMode(q.mode);
+      out.Sample({{"name", q.name},
+                  {"uid", uid},
+                  {"user", user},
+                  {"gid", gid},
+                  {"group", group},
+                  {"mode", mode}},
+                 uint64_t{1});
+    }
+    WriteSingleGauge(out, "ipc_posix_mqueues", "Number of POSIX message queues.",
+                     std::optional<uint64_t>(queues.size()));
+    WriteSingleGauge(out, "ipc_posix_mqueue_queues_limit",
+                     "Maximum number of POSIX message queues (fs.mqueue.queues_max).",
+                     ReadLimitValue(proc, "sys/fs/mqueue/queues_max", &report.errors));
+    WriteSingleGauge(out, "ipc_posix_mqueue_messages_limit",
+                     "Maximum mq_maxmsg of a POSIX queue (fs.mqueue.msg_max).",
+                     ReadLimitValue(proc, "sys/fs/mqueue/msg_max", &report.errors));
+    WriteSingleGauge(out, "ipc_posix_mqueue_message_size_limit_bytes",
+                     "Maximum mq_msgsize of a POSIX queue in bytes (fs.mqueue.msgsize_max).",
+                     ReadLimitValue(proc, "sys/fs/mqueue/msgsize_max", &report.errors));
+    WriteSingleGauge(out, "ipc_posix_mqueue_filesystem_mounted",
+                     "1 if the mqueue filesystem is mounted (/proc/self/mountinfo), else 0.",
+                     std::optional<uint64_t>(mount ? 1 : 0));
+  }
+
+ private:
+  std::vector<PosixQueue> ReadQueues(const std::string& mount, CollectReport& report) {
+    std::vector<std::string> files;
+    if (DIR* listing = ::opendir(mount.c_str())) {
+      while (const dirent* entry = ::readdir(listing)) {
+        if (entry->d_name[0] != '.') files.emplace_back(entry->d_name);
+      }
+      ::closedir(listing);
+    } else {
+      report.errors.push_back("cannot list " + mount + ": " + std::strerror(errno));
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<PosixQueue> queues;
+    for (const std::string& file : files) {
+      const std::string path = mount + "/" + file;
+      struct stat info {};
+      if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;  // gone
+      PosixQueue queue{"/" + file,   info.st_uid, info.st_gid, static_cast<uint32_t>(info.st_mode),
+                       std::nullopt, std::nullopt};
+      try {
+        std::optional<std::string> text = ProcFs("/").ReadFileIfExists(path.substr(1));
+        if (!text) continue;  // removed since the listing
+        queue.bytes = ParseMqueueQsize(*text);
+      } catch (const ProcFsError& error) {
+        report.errors.push_back(error.what());
+      }
+      MqueueAttributes attributes;
+      SyscallResult result = context_.syscalls.ReadMqueueAttributes(queue.name, &attributes);
+      if (result.outcome == SyscallOutcome::kOk) queue.attributes = attributes;
+      if (result.outcome == SyscallOutcome::kFailed) {
+        report.errors.push_back("mq_getattr " + queue.name + ": " + std::strerror(result.error));
+      }
+      queues.push_back(queue);
+    }
+    return queues;
+  }
+
+  CollectorContext context_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> CreatePosixMqueueCollector(const CollectorContext& context) {
+  return std::make_unique<PosixMqueueCollector>(context);
+}
+
+}  // namespace ipc_exporter
