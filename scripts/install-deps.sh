@@ -5,10 +5,11 @@
 set -euo pipefail
 
 packages=(cmake make g++ pkg-config git
-  prometheus-cpp-dev libcivetweb-dev libspdlog-dev libcli11-dev zlib1g-dev libsystemd-dev libcap-dev)
+  prometheus-cpp-dev libcivetweb-dev libspdlog-dev libcli11-dev zlib1g-dev libsystemd-dev libcap-dev
+  libssl-dev libyaml-cpp-dev libcrypt-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev prometheus util-linux chromium dpkg-dev help2man jq yq
-    clang libclang-rt-14-dev)
+    clang libclang-rt-14-dev curl openssl)
 fi
 
 as_root=()
