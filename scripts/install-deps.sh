@@ -9,7 +9,7 @@ packages=(cmake make g++ pkg-config git
   libssl-dev libyaml-cpp-dev libcrypt-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev prometheus util-linux chromium dpkg-dev help2man jq yq
-    clang libclang-rt-14-dev curl openssl)
+    clang libclang-rt-14-dev curl openssl systemd)
 fi
 
 as_root=()
