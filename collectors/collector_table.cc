@@ -11,6 +11,7 @@ const std::vector<CollectorInfo>& AllCollectors() {
       {"sem", true, "System V semaphore arrays, every semaphore's value and waiters, kernel.sem",
        CreateSemCollector},
       {"msg", true, "System V message queues and kernel.msg* limits", CreateMsgCollector},
+      {"posix_shm", true, "POSIX shared memory objects (/dev/shm)", CreatePosixShmCollector},
       {"posix_sem", true, "named POSIX semaphores (/dev/shm/sem.*)", CreatePosixSemCollector},
       {"posix_mqueue", true, "POSIX message queues (the mqueue filesystem) and fs.mqueue limits",
        CreatePosixMqueueCollector},

@@ -6,6 +6,9 @@
 
 namespace ipc_exporter {
 
+/// POSIX shared memory objects: regular files of /dev/shm other than sem.* (--path.devshm).
+std::unique_ptr<Collector> CreatePosixShmCollector(const CollectorContext& context);
+
 /// Named POSIX semaphores: /dev/shm/sem.NAME (--path.devshm).
 std::unique_ptr<Collector> CreatePosixSemCollector(const CollectorContext& context);
 

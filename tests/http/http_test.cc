@@ -245,9 +245,8 @@ TEST(Http, ConcurrentScrapesAllSucceedAndShareCollections) {
 }
 
 TEST(Http, DisabledCollectorsPublishNothing) {
-  ExporterProcess exporter(
-      {"--no-collector.sem", "--no-collector.msg", "--no-collector.posix_sem",
-                            "--no-collector.posix_mqueue"});
+  ExporterProcess exporter({"--no-collector.sem", "--no-collector.msg", "--no-collector.posix_sem",
+                            "--no-collector.posix_shm", "--no-collector.posix_mqueue"});
   std::vector<ParsedSample> samples =
       ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
   for (const ParsedSample& sample : samples) {

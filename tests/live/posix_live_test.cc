@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <mqueue.h>
 #include <semaphore.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -41,6 +43,31 @@ std::optional<std::string> Sample(const ExporterProcess& exporter, const std::st
                                   const std::string& name) {
   return FindSample(ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body), family,
                     {{"name", name}});
+}
+
+TEST(PosixSharedMemory, SizeOwnerAndTotalsOfRealObjects) {
+  const std::string name = "/ipc-exporter-test-shm-" + std::to_string(::getpid());
+  int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0640);
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  struct Unlink {
+    std::string name;
+    int fd;
+    ~Unlink() {
+      ::close(fd);
+      ::shm_unlink(name.c_str());
+    }
+  } unlink{name, fd};
+  ASSERT_EQ(::ftruncate(fd, 12288), 0);
+  ExporterProcess exporter;
+  std::vector<ParsedSample> s =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_size_bytes", {{"name", name}}), "12288");
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_info", {{"name", name}, {"mode", "0640"}}), "1");
+  struct stat info {};
+  ASSERT_EQ(::fstat(fd, &info), 0);
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_modification_timestamp_seconds", {{"name", name}}),
+            std::to_string(info.st_mtim.tv_sec));
+  EXPECT_GE(std::stoull(*FindSample(s, "ipc_posix_shm_size_bytes")), 12288u);
 }
 
 TEST(PosixSemaphores, ValueAndWaitersAsTheKernelAndGlibcHoldThem) {

@@ -174,6 +174,20 @@ TEST(PosixSemCollector, ReadsValueAndWaitersWithoutOpeningTheSemaphore) {
   EXPECT_EQ(FindSample(empty.samples, "ipc_posix_sems"), "0");
 }
 
+TEST(PosixShmCollector, ListsObjectsButNotSemaphores) {
+  // The fixture's /dev/shm holds app-cache (100 bytes) and sem.app-lock (a semaphore).
+  Collected c = Collect("posix_shm", FixtureProc("normal"), {});
+  EXPECT_TRUE(c.errors.empty());
+  EXPECT_EQ(FindSample(c.samples, "ipc_posix_shm_object_size_bytes", {{"name", "/app-cache"}}),
+            "100");
+  EXPECT_TRUE(FindSamples(c.samples, "ipc_posix_shm_object_size_bytes", {{"name", "/sem.app-lock"}})
+                  .empty());
+  EXPECT_EQ(FindSample(c.samples, "ipc_posix_shm_objects"), "1");
+  EXPECT_EQ(FindSample(c.samples, "ipc_posix_shm_size_bytes"), "100");
+  EXPECT_EQ(FindSamples(c.samples, "ipc_posix_shm_object_info", {{"name", "/app-cache"}}).size(),
+            1u);
+}
+
 TEST(PosixParsers, Table) {
   EXPECT_EQ(FindMqueueMount("22 1 0:5 / /dev rw - devtmpfs udev rw\n"
                             "36 22 0:31 / /dev/mqueue rw,relatime - mqueue mqueue rw\n"),

@@ -33,7 +33,8 @@ TEST(ParseCommandLine, Defaults) {
   EXPECT_EQ(o.telemetry_path, "/metrics");
   EXPECT_EQ(o.max_requests, 40);
   EXPECT_EQ(o.procfs, "/proc");
-  EXPECT_EQ(o.collectors, (std::vector<std::string>{"shm", "sem", "msg", "posix_sem", "posix_mqueue"}));
+  EXPECT_EQ(o.collectors, (std::vector<std::string>{"shm", "sem", "msg", "posix_shm", "posix_sem",
+                                                    "posix_mqueue"}));
   EXPECT_EQ(o.log_level, "info");
   EXPECT_EQ(o.log_format, LogFormat::kLogfmt);
   EXPECT_EQ(o.gzip_level, 1);
@@ -51,7 +52,8 @@ TEST(ParseCommandLine, NodeExporterStyleFlags) {
   EXPECT_EQ(o.telemetry_path, "/m");
   EXPECT_EQ(o.max_requests, 3);
   EXPECT_EQ(o.procfs, "/host/proc");
-  EXPECT_EQ(o.collectors, (std::vector<std::string>{"shm", "msg", "posix_sem", "posix_mqueue"}));
+  EXPECT_EQ(o.collectors,
+            (std::vector<std::string>{"shm", "msg", "posix_shm", "posix_sem", "posix_mqueue"}));
   EXPECT_EQ(o.log_level, "debug");
   EXPECT_EQ(o.log_format, LogFormat::kJson);
   EXPECT_TRUE(o.once);

@@ -1,0 +1,94 @@
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "object_families.h"
+#include "posix_collectors.h"
+
+namespace ipc_exporter {
+namespace {
+
+/// One POSIX shared memory object: a regular file of /dev/shm other than sem.*, named "/NAME"
+/// as shm_open takes it.
+struct SharedObject {
+  std::string name;
+  uint64_t size = 0;
+  int64_t modified = 0;
+  uint32_t uid = 0, gid = 0, mode = 0;
+};
+
+/// POSIX shared memory objects (shm_open): sizes, modification times, owners. Only stat() is
+/// called on them: nothing is opened or mapped.
+class PosixShmCollector final : public Collector {
+ public:
+  explicit PosixShmCollector(const CollectorContext& context) : context_(context) {}
+
+  void Collect(ExpositionWriter& out, CollectReport&) override {
+    const std::string& dir = context_.settings.dev_shm;
+    DIR* listing = ::opendir(dir.c_str());
+    if (listing == nullptr) {
+      throw std::runtime_error("cannot list " + dir + ": " + std::strerror(errno));
+    }
+    std::vector<SharedObject> objects;
+    while (const dirent* entry = ::readdir(listing)) {
+      const std::string file = entry->d_name;
+      if (file[0] == '.' || file.rfind("sem.", 0) == 0) continue;
+      struct stat info {};
+      if (::fstatat(::dirfd(listing), file.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 ||
+          !S_ISREG(info.st_mode)) {
+        continue;  // gone since the listing, or not an object (a directory, a link)
+      }
+      objects.push_back({"/" + file, static_cast<uint64_t>(info.st_size),
+                         static_cast<int64_t>(info.st_mtim.tv_sec), info.st_uid, info.st_gid,
+                         static_cast<uint32_t>(info.st_mode)});
+    }
+    ::closedir(listing);
+    std::sort(objects.begin(), objects.end(),
+              [](const SharedObject& a, const SharedObject& b) { return a.name < b.name; });
+
+    uint64_t total = 0;
+    out.Family("ipc_posix_shm_object_size_bytes",
+               "Size of the POSIX shared memory object in bytes (/dev/shm).");
+    for (const SharedObject& o : objects) {
+      out.Sample({{"name", o.name}}, o.size);
+      total += o.size;
+    }
+    out.Family("ipc_posix_shm_object_modification_timestamp_seconds",
+               "Unix time of the POSIX shared memory object's last modification (/dev/shm).");
+    for (const SharedObject& o : objects) out.Sample({{"name", o.name}}, o.modified);
+    out.Family("ipc_posix_shm_object_info",
+               "Ownership and mode of the POSIX shared memory object, value 1 (/dev/shm).");
+    for (const SharedObject& o : objects) {
+      std::string uid = std::to_string(o.uid), gid = std::to_string(o.gid);
+      std::string user = context_.names.UserName(o.uid), group = context_.names.GroupName(o.gid);
+      std::string mode = FormatMode(o.mode);
+      out.Sample({{"name", o.name},
+                  {"uid", uid},
+                  {"user", user},
+                  {"gid", gid},
+                  {"group", group},
+                  {"mode", mode}},
+                 uint64_t{1});
+    }
+    WriteSingleGauge(out, "ipc_posix_shm_objects", "Number of POSIX shared memory objects.",
+                     std::optional<uint64_t>(objects.size()));
+    WriteSingleGauge(out, "ipc_posix_shm_size_bytes",
+                     "Sum of the sizes of all POSIX shared memory objects in bytes.",
+                     std::optional<uint64_t>(total));
+  }
+
+ private:
+  CollectorContext context_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> CreatePosixShmCollector(const CollectorContext& context) {
+  return std::make_unique<PosixShmCollector>(context);
+}
+
+}  // namespace ipc_exporter
