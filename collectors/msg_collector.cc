@@ -101,14 +101,10 @@ class MsgCollector final : public Collector {
       series[i] = SeriesOf<QueueReading>(readings[i], kQueueGauges);
       flagged[i] = readings[i].stalled;
     }
-    CapSelection selection = SelectWithinCap(series, flagged, context_.settings.msg_max_series);
-    report.series_dropped = selection.dropped_series;
-    if (selection.dropped_series == 0) {
-      WriteKept(out, readings, identities);
-    } else {
-      WriteKept(out, CopyIndexes(readings, selection.kept),
-                CopyIndexes(identities, selection.kept));
-    }
+    WriteWithinCap(readings, identities, series, flagged, context_.settings.msg_max_series,
+                   &report.series_dropped,
+                   [&](const std::vector<QueueReading>& kept,
+                       const std::vector<ObjectIdentity>& ids) { WriteKept(out, kept, ids); });
   }
 
   void WriteKept(ExpositionWriter& out, const std::vector<QueueReading>& readings,

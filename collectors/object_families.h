@@ -109,6 +109,26 @@ void WriteOwnershipInfo(ExpositionWriter& out, std::string_view name, std::strin
   }
 }
 
+/// Writes the `_info` family of POSIX objects (files): value 1 with labels name, uid, user, gid,
+/// group and mode. `Record` has members name, uid, gid and mode.
+template <typename Record>
+void WriteFileOwnershipInfo(ExpositionWriter& out, std::string_view family, std::string_view help,
+                            const std::vector<Record>& records, AccountNames& names) {
+  out.Family(family, help);
+  for (const Record& r : records) {
+    std::string uid = std::to_string(r.uid), gid = std::to_string(r.gid);
+    std::string user = names.UserName(r.uid), group = names.GroupName(r.gid);
+    std::string mode = FormatMode(r.mode);
+    out.Sample({{"name", r.name},
+                {"uid", uid},
+                {"user", user},
+                {"gid", gid},
+                {"group", group},
+                {"mode", mode}},
+               uint64_t{1});
+  }
+}
+
 /// A size for people: "512 B", "4.0 KiB", "16.0 MiB".
 std::string HumanBytes(uint64_t bytes);
 

@@ -52,20 +52,9 @@ class PosixMqueueCollector final : public Collector {
     for (const PosixQueue& q : queues) {
       if (q.attributes) out.Sample({{"name", q.name}}, q.attributes->message_size);
     }
-    out.Family("ipc_posix_mqueue_info",
-               "Ownership and mode of the POSIX queue, value 1 (mqueue filesystem).");
-    for (const PosixQueue& q : queues) {
-      std::string uid = std::to_string(q.uid), gid = std::to_string(q.gid);
-      std::string user = context_.names.UserName(q.uid), group = context_.names.GroupName(q.gid);
-      std::string mode = FormatMode(q.mode);
-      out.Sample({{"name", q.name},
-                  {"uid", uid},
-                  {"user", user},
-                  {"gid", gid},
-                  {"group", group},
-                  {"mode", mode}},
-                 uint64_t{1});
-    }
+    WriteFileOwnershipInfo(out, "ipc_posix_mqueue_info",
+                           "Ownership and mode of the POSIX queue, value 1 (mqueue filesystem).",
+                           queues, context_.names);
     WriteSingleGauge(out, "ipc_posix_mqueues", "Number of POSIX message queues.",
                      std::optional<uint64_t>(queues.size()));
     WriteSingleGauge(out, "ipc_posix_mqueue_queues_limit",

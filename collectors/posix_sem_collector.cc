@@ -75,20 +75,10 @@ class PosixSemCollector final : public Collector {
     for (const NamedSemaphore& s : semaphores) {
       out.Sample({{"name", s.name}}, uint64_t{s.word.waiters});
     }
-    out.Family("ipc_posix_sem_info",
-               "Ownership and mode of the named POSIX semaphore's file, value 1 (/dev/shm).");
-    for (const NamedSemaphore& s : semaphores) {
-      std::string uid = std::to_string(s.uid), gid = std::to_string(s.gid);
-      std::string user = context_.names.UserName(s.uid), group = context_.names.GroupName(s.gid);
-      std::string mode = FormatMode(s.mode);
-      out.Sample({{"name", s.name},
-                  {"uid", uid},
-                  {"user", user},
-                  {"gid", gid},
-                  {"group", group},
-                  {"mode", mode}},
-                 uint64_t{1});
-    }
+    WriteFileOwnershipInfo(
+        out, "ipc_posix_sem_info",
+        "Ownership and mode of the named POSIX semaphore's file, value 1 (/dev/shm).", semaphores,
+        context_.names);
     WriteSingleGauge(out, "ipc_posix_sems", "Number of named POSIX semaphores (/dev/shm/sem.*).",
                      std::optional<uint64_t>(semaphores.size()));
   }

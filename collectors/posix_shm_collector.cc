@@ -60,20 +60,10 @@ class PosixShmCollector final : public Collector {
     out.Family("ipc_posix_shm_object_modification_timestamp_seconds",
                "Unix time of the POSIX shared memory object's last modification (/dev/shm).");
     for (const SharedObject& o : objects) out.Sample({{"name", o.name}}, o.modified);
-    out.Family("ipc_posix_shm_object_info",
-               "Ownership and mode of the POSIX shared memory object, value 1 (/dev/shm).");
-    for (const SharedObject& o : objects) {
-      std::string uid = std::to_string(o.uid), gid = std::to_string(o.gid);
-      std::string user = context_.names.UserName(o.uid), group = context_.names.GroupName(o.gid);
-      std::string mode = FormatMode(o.mode);
-      out.Sample({{"name", o.name},
-                  {"uid", uid},
-                  {"user", user},
-                  {"gid", gid},
-                  {"group", group},
-                  {"mode", mode}},
-                 uint64_t{1});
-    }
+    WriteFileOwnershipInfo(
+        out, "ipc_posix_shm_object_info",
+        "Ownership and mode of the POSIX shared memory object, value 1 (/dev/shm).", objects,
+        context_.names);
     WriteSingleGauge(out, "ipc_posix_shm_objects", "Number of POSIX shared memory objects.",
                      std::optional<uint64_t>(objects.size()));
     WriteSingleGauge(out, "ipc_posix_shm_size_bytes",

@@ -140,14 +140,10 @@ class SemCollector final : public Collector {
         }
       }
     }
-    CapSelection selection = SelectWithinCap(series, flagged, context_.settings.sem_max_series);
-    report.series_dropped = selection.dropped_series;
-    if (selection.dropped_series == 0) {
-      WriteKept(out, readings, identities);
-    } else {
-      WriteKept(out, CopyIndexes(readings, selection.kept),
-                CopyIndexes(identities, selection.kept));
-    }
+    WriteWithinCap(readings, identities, series, flagged, context_.settings.sem_max_series,
+                   &report.series_dropped,
+                   [&](const std::vector<ArrayReading>& kept,
+                       const std::vector<ObjectIdentity>& ids) { WriteKept(out, kept, ids); });
   }
 
   void WriteKept(ExpositionWriter& out, const std::vector<ArrayReading>& readings,

@@ -27,4 +27,21 @@ std::vector<T> CopyIndexes(const std::vector<T>& items, const std::vector<size_t
   return copies;
 }
 
+/// Selects which objects fit under `max_series` (see SelectWithinCap), sets `*dropped` and calls
+/// `write(records, identities)` with the kept ones: the originals when nothing is dropped, so
+/// the common case copies nothing.
+template <typename Record, typename Identity, typename Write>
+void WriteWithinCap(const std::vector<Record>& records, const std::vector<Identity>& identities,
+                    const std::vector<uint64_t>& series_per_object,
+                    const std::vector<bool>& flagged, uint64_t max_series, uint64_t* dropped,
+                    Write write) {
+  CapSelection selection = SelectWithinCap(series_per_object, flagged, max_series);
+  *dropped = selection.dropped_series;
+  if (selection.dropped_series == 0) {
+    write(records, identities);
+  } else {
+    write(CopyIndexes(records, selection.kept), CopyIndexes(identities, selection.kept));
+  }
+}
+
 }  // namespace ipc_exporter
