@@ -17,8 +17,14 @@ namespace ipc_exporter {
 /// Collector flags (--collector.NAME.*).
 struct CollectorSettings {
   bool shm_attachers = false;                 // --collector.shm.attachers
+  bool posix_shm_processes = false;           // --collector.posix_shm.processes
   int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold
-  std::string dev_shm = "/dev/shm";           // --path.devshm
+  std::string dev_shm = "/dev/shm";           // --path.devshm; "" = none of this namespace's
+  // Where to look for the mqueue mount: a mountinfo file below the proc root ("" = no mount
+  // namespace to look in), and what to put before the mount points it names (the /proc/PID/root
+  // of a process in another namespace).
+  std::string mqueue_mountinfo = "self/mountinfo";
+  std::string mount_root;
 
   // --collector.NAME.max-series: per-object series per collector. Totals and limits stay exact
   // whatever the cap.

@@ -69,6 +69,12 @@ void ExpositionWriter::Family(std::string_view name, std::string_view help, Metr
   family_header_written_ = false;
 }
 
+void ExpositionWriter::SetLeadingLabel(std::string_view name, std::string_view value) {
+  leading_label_.assign(name).append("=\"");
+  detail::AppendEscapedLabelValue(&leading_label_, value);
+  leading_label_.push_back('"');
+}
+
 void ExpositionWriter::WriteHeaderIfNeeded() {
   if (family_header_written_) return;
   out_->append("# HELP ").append(family_name_).push_back(' ');
@@ -99,8 +105,13 @@ bool ExpositionWriter::ComposeFast(std::initializer_list<Label> labels, char** a
   char* p = *at;
   if (family_name_.size() + 2 > static_cast<size_t>(end - p)) return false;
   p = Copy(p, family_name_);
-  if (labels.size() != 0) {
+  if (labels.size() != 0 || !leading_label_.empty()) {
     *p++ = '{';
+    if (!leading_label_.empty()) {
+      if (leading_label_.size() + 2 > static_cast<size_t>(end - p)) return false;
+      p = Copy(p, leading_label_);
+      *p++ = ',';
+    }
     for (const Label& label : labels) {
       // name="value", plus one byte for the ',' or '}' that follows
       if (label.name.size() + label.value.size() + 4 > static_cast<size_t>(end - p)) return false;
@@ -121,9 +132,10 @@ bool ExpositionWriter::ComposeFast(std::initializer_list<Label> labels, char** a
 
 void ExpositionWriter::BeginSampleSlow(std::initializer_list<Label> labels) {
   out_->append(family_name_);
-  if (labels.size() != 0) {
+  if (labels.size() != 0 || !leading_label_.empty()) {
     out_->push_back('{');
-    bool first = true;
+    out_->append(leading_label_);
+    bool first = leading_label_.empty();
     for (const Label& label : labels) {
       if (!first) out_->push_back(',');
       first = false;

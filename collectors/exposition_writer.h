@@ -27,6 +27,10 @@ class ExpositionWriter {
  public:
   explicit ExpositionWriter(std::string* out) : out_(out) {}
 
+  /// Puts `name="value"` first on every sample written from now on (the `ipc_namespace` label
+  /// when several IPC namespaces are collected). The value is escaped here.
+  void SetLeadingLabel(std::string_view name, std::string_view value);
+
   /// Starts a family. `name` must be a valid metric name; `help` is free text (escaped here).
   void Family(std::string_view name, std::string_view help, MetricType type = MetricType::kGauge);
 
@@ -51,6 +55,7 @@ class ExpositionWriter {
   std::string_view family_help_;
   MetricType family_type_ = MetricType::kGauge;
   bool family_header_written_ = true;
+  std::string leading_label_;  // `name="value"`, escaped; empty for none
 };
 
 namespace detail {

@@ -55,6 +55,11 @@ class IpcSyscalls {
   /// mq_getattr of the POSIX queue `name` ("/NAME"), opened read-only and closed again.
   virtual SyscallResult ReadMqueueAttributes(const std::string& name,
                                              MqueueAttributes* attributes) = 0;
+
+  /// Moves the calling thread (not the process) into the IPC namespace that `path` refers to
+  /// (/proc/PID/ns/ipc or a bind mount of it) with setns: every call above then reads that
+  /// namespace. kGone if it went away, kDenied without CAP_SYS_ADMIN and ptrace access.
+  virtual SyscallResult JoinIpcNamespace(const std::string& path) = 0;
 };
 
 /// The real thing: semctl and msgctl on the calling thread's IPC namespace.
@@ -66,6 +71,7 @@ class LinuxIpcSyscalls final : public IpcSyscalls {
   uint64_t PageSize() const override;
   SyscallResult ReadMqueueAttributes(const std::string& name,
                                      MqueueAttributes* attributes) override;
+  SyscallResult JoinIpcNamespace(const std::string& path) override;
 };
 
 }  // namespace ipc_exporter

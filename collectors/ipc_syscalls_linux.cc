@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <mqueue.h>
+#include <sched.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -104,6 +105,18 @@ SyscallResult LinuxIpcSyscalls::ReadMqueueAttributes(const std::string& name,
   attributes->max_messages = static_cast<uint64_t>(attr.mq_maxmsg);
   attributes->message_size = static_cast<uint64_t>(attr.mq_msgsize);
   return {};
+}
+
+SyscallResult LinuxIpcSyscalls::JoinIpcNamespace(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return errno == ENOENT || errno == ESRCH ? SyscallResult{SyscallOutcome::kGone, errno}
+                                             : FromErrno(errno);
+  }
+  int result = ::setns(fd, CLONE_NEWIPC);
+  int error = errno;
+  ::close(fd);
+  return result == 0 ? SyscallResult{} : FromErrno(error);
 }
 
 uint64_t LinuxIpcSyscalls::PageSize() const {

@@ -30,7 +30,14 @@ class PosixMqueueCollector final : public Collector {
 
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     const ProcFs& proc = context_.proc;
-    std::optional<std::string> mount = FindMqueueMount(proc.ReadFile("self/mountinfo"));
+    std::optional<std::string> mount;
+    if (!context_.settings.mqueue_mountinfo.empty()) {
+      // Missing only for another namespace's process that exited since it was found.
+      std::optional<std::string> mountinfo =
+          proc.ReadFileIfExists(context_.settings.mqueue_mountinfo);
+      if (mountinfo) mount = FindMqueueMount(*mountinfo);
+      if (mount) mount = context_.settings.mount_root + *mount;
+    }
     std::vector<PosixQueue> queues;
     if (mount) queues = ReadQueues(*mount, report);
 

@@ -3,47 +3,13 @@
 #include <charconv>
 #include <cstring>
 
+#include "mountinfo.h"
+
 namespace ipc_exporter {
-namespace {
-
-std::string DecodeOctalEscapes(std::string_view text) {
-  std::string decoded;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\\' && i + 3 < text.size()) {
-      int value = 0;
-      auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 4, value, 8);
-      if (ec == std::errc() && end == text.data() + i + 4) {
-        decoded.push_back(static_cast<char>(value));
-        i += 3;
-        continue;
-      }
-    }
-    decoded.push_back(text[i]);
-  }
-  return decoded;
-}
-
-}  // namespace
 
 std::optional<std::string> FindMqueueMount(std::string_view mountinfo) {
-  while (!mountinfo.empty()) {
-    size_t end = mountinfo.find('\n');
-    std::string_view line = mountinfo.substr(0, end);
-    mountinfo.remove_prefix(end == std::string_view::npos ? mountinfo.size() : end + 1);
-    // "36 35 0:31 / /dev/mqueue rw,relatime shared:14 - mqueue mqueue rw"
-    size_t separator = line.find(" - ");
-    if (separator == std::string_view::npos) continue;
-    std::string_view after = line.substr(separator + 3);
-    if (after.substr(0, after.find(' ')) != "mqueue") continue;
-    // The mount point is the fifth field.
-    size_t start = 0;
-    for (int field = 0; field < 4; ++field) {
-      start = line.find(' ', start);
-      if (start == std::string_view::npos) break;
-      ++start;
-    }
-    if (start == std::string_view::npos || start >= separator) continue;
-    return DecodeOctalEscapes(line.substr(start, line.find(' ', start) - start));
+  for (MountEntry& mount : ParseMountinfo(mountinfo)) {
+    if (mount.fstype == "mqueue") return std::move(mount.mount_point);
   }
   return std::nullopt;
 }

@@ -29,6 +29,7 @@ class PosixSemCollector final : public Collector {
 
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     const std::string& dir = context_.settings.dev_shm;
+    if (dir.empty()) return;  // another namespace's /dev/shm, reported there
     DIR* listing = ::opendir(dir.c_str());
     if (listing == nullptr) {
       throw std::runtime_error("cannot list " + dir + ": " + std::strerror(errno));

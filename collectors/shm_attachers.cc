@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "ipc_namespaces.h"
 #include "task_pool.h"
 
 namespace ipc_exporter {
@@ -49,8 +50,19 @@ std::vector<ShmAttacher> FindShmAttachers(const ProcFs& proc, ProcessTable& proc
   // in slices on the task pool; each slice fills only its own entries.
   const std::vector<int32_t> pids = proc.ListPids();
   std::vector<std::vector<int32_t>> attached(pids.size());
+  // shmids are per IPC namespace: a process of another namespace attaching its shmid 5 says
+  // nothing of ours. Where the links cannot be read (fixture trees), nobody is left out.
+  int error = 0;
+  const std::optional<uint64_t> own_namespace =
+      ReadIpcNamespaceLink(proc.PathOf("thread-self/ns/ipc"), &error);
   ParallelSlices(pids.size(), 32, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
+      if (own_namespace) {
+        int link_error = 0;
+        std::optional<uint64_t> theirs =
+            ReadIpcNamespaceLink(proc.PathOf(std::to_string(pids[i]) + "/ns/ipc"), &link_error);
+        if (theirs && *theirs != *own_namespace) continue;
+      }
       try {
         std::optional<std::string> maps = proc.ReadFileIfExists(std::to_string(pids[i]) + "/maps");
         if (maps) attached[i] = ParseSysvAttachments(*maps);

@@ -79,9 +79,19 @@ void TaskPool::RunAll(std::vector<std::function<void()>> tasks) {
   batch->finished_all.wait(lock, [&] { return batch->finished == count; });
 }
 
+namespace {
+thread_local bool slices_stay_on_this_thread = false;
+}  // namespace
+
+RunSlicesOnThisThread::RunSlicesOnThisThread() : previous_(slices_stay_on_this_thread) {
+  slices_stay_on_this_thread = true;
+}
+
+RunSlicesOnThisThread::~RunSlicesOnThisThread() { slices_stay_on_this_thread = previous_; }
+
 void ParallelSlices(size_t count, size_t slice, const std::function<void(size_t, size_t)>& body) {
   slice = std::max<size_t>(1, slice);
-  if (count <= slice) {
+  if (count <= slice || slices_stay_on_this_thread) {
     body(0, count);
     return;
   }

@@ -50,6 +50,20 @@ class TaskPool {
   std::vector<std::thread> workers_;
 };
 
+/// While one exists, ParallelSlices on this thread runs every slice itself. For a thread that has
+/// joined another IPC namespace: the pool's workers are still in the exporter's own, and a slice
+/// they ran would read the wrong namespace's objects. Not to be moved between threads.
+class RunSlicesOnThisThread {
+ public:
+  RunSlicesOnThisThread();
+  ~RunSlicesOnThisThread();
+  RunSlicesOnThisThread(const RunSlicesOnThisThread&) = delete;
+  RunSlicesOnThisThread& operator=(const RunSlicesOnThisThread&) = delete;
+
+ private:
+  bool previous_;
+};
+
 /// Runs `body(begin, end)` over [0, count) cut into slices of at most `slice` items on the
 /// shared pool; returns when all are done. `body` must only touch what belongs to its slice.
 void ParallelSlices(size_t count, size_t slice, const std::function<void(size_t, size_t)>& body);

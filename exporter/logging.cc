@@ -117,7 +117,7 @@ std::string Timestamp() {
 }  // namespace
 
 std::string FormatLogLine(LogFormat format, std::string_view timestamp, LogLevel level,
-                          std::string_view message, std::initializer_list<LogField> fields) {
+                          std::string_view message, const std::vector<LogField>& fields) {
   std::string line;
   if (format == LogFormat::kJson) {
     line.append("{\"ts\":");
@@ -157,7 +157,7 @@ void SetUpLogging(std::string_view level, LogFormat format) {
   spdlog::set_default_logger(logger);
 }
 
-void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+void Log(LogLevel level, std::string_view message, const std::vector<LogField>& fields) {
   auto logger = spdlog::default_logger_raw();
   if (!logger->should_log(SpdlogLevel(level))) return;
   logger->log(SpdlogLevel(level), "{}",

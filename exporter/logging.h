@@ -1,9 +1,9 @@
 #pragma once
 
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "options.h"
 
@@ -20,10 +20,10 @@ void SetUpLogging(std::string_view level, LogFormat format);
 
 /// Writes one line: a timestamp, the level, `message` and the fields, all escaped.
 /// Thread-safe.
-void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
+void Log(LogLevel level, std::string_view message, const std::vector<LogField>& fields = {});
 
 /// Formats a line without writing it (for tests).
 std::string FormatLogLine(LogFormat format, std::string_view timestamp, LogLevel level,
-                          std::string_view message, std::initializer_list<LogField> fields);
+                          std::string_view message, const std::vector<LogField>& fields);
 
 }  // namespace ipc_exporter

@@ -40,6 +40,17 @@ std::vector<Scraper::NamedCollector> CreateCollectors(const Options& options,
   return collectors;
 }
 
+Scraper::CollectorFactories CollectorFactoriesOf(const Options& options,
+                                                 const CollectorContext& context) {
+  Scraper::CollectorFactories factories{{}, context};
+  for (const CollectorInfo& info : AllCollectors()) {
+    for (const std::string& name : options.collectors) {
+      if (name == info.name) factories.create.push_back(info.create);
+    }
+  }
+  return factories;
+}
+
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string joined;
   for (const std::string& name : names) joined += (joined.empty() ? "" : ",") + name;
@@ -111,7 +122,8 @@ bool ListensOnLowPort(const Options& options) {
 int Run(const Options& options) {
   // Before any thread exists: capabilities are per thread, and new threads inherit them.
   std::string dropped =
-      DropOtherCapabilities(NeededCapabilities(options.shm_attachers, ListensOnLowPort(options)));
+      DropOtherCapabilities(NeededCapabilities(options.shm_attachers || options.posix_shm_processes,
+                                               options.all_namespaces, ListensOnLowPort(options)));
   if (!dropped.empty()) {
     Log(LogLevel::kError, "cannot drop capabilities", {{"err", dropped}});
     return 1;
@@ -121,6 +133,7 @@ int Run(const Options& options) {
   CachedAccountNames names;
   CollectorSettings settings;
   settings.shm_attachers = options.shm_attachers;
+  settings.posix_shm_processes = options.posix_shm_processes;
   settings.msg_stall_threshold_seconds = options.msg_stall_threshold_seconds;
   settings.dev_shm = options.dev_shm;
   settings.shm_max_series = options.max_series.at("shm");
@@ -129,6 +142,7 @@ int Run(const Options& options) {
   CollectorContext context{proc, syscalls, names, settings,
                            [] { return static_cast<int64_t>(std::time(nullptr)); }};
   Scraper scraper(CreateCollectors(options, context), /*process_metrics=*/!options.once);
+  if (options.all_namespaces) scraper.CollectAllNamespaces(CollectorFactoriesOf(options, context));
 
   if (options.once) {
     std::shared_ptr<const ScrapeResult> result = scraper.Scrape();
@@ -143,6 +157,7 @@ int Run(const Options& options) {
        {"revision", Revision()},
        {"collectors", JoinNames(options.collectors)},
        {"procfs", options.procfs},
+       {"ipc_namespaces", options.all_namespaces ? "all" : "self"},
        {"capabilities", EffectiveCapabilities()}});
   sigset_t control_signals = BlockControlSignals();
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the exporter

@@ -73,6 +73,17 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   app.add_flag("--collector.shm.attachers", options.shm_attachers,
                "List the processes attaching each segment (ipc_shm_segment_attacher_info), from "
                "every process's /proc/PID/maps; costs a read of each maps file per scrape.");
+  app.add_flag("--collector.posix_shm.processes", options.posix_shm_processes,
+               "Count the processes mapping or holding each POSIX shared memory object "
+               "(ipc_posix_shm_object_mapped_processes, _orphaned), from every process's "
+               "/proc/PID/maps and fd; needs CAP_SYS_PTRACE for other users' processes.");
+  std::string namespaces = "self";
+  app.add_option("--ipc.namespaces", namespaces,
+                 "Which IPC namespaces to collect: self (the exporter's own) or all (every "
+                 "container's too, each series labelled ipc_namespace; needs CAP_SYS_ADMIN and "
+                 "CAP_SYS_PTRACE).")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"self", "all"}));
   std::string stall_threshold = "5m";
   app.add_option("--collector.msg.stall-threshold", stall_threshold,
                  "A queue that never had a message received is stalled once its last send is "
@@ -138,6 +149,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     if (enabled) options.collectors.push_back(name);
   }
   options.log_format = log_format == "json" ? LogFormat::kJson : LogFormat::kLogfmt;
+  options.all_namespaces = namespaces == "all";
   return ParsedCommandLine{options, 0};
 }
 

@@ -33,6 +33,8 @@ struct Options {
   int64_t request_timeout_seconds = 10;
   std::string web_config_file;  // --web.config.file, empty for none
   bool shm_attachers = false;
+  bool posix_shm_processes = false;  // --collector.posix_shm.processes
+  bool all_namespaces = false;       // --ipc.namespaces=all
   int64_t msg_stall_threshold_seconds = 300;
   std::map<std::string, uint64_t> max_series;  // collector name -> --collector.NAME.max-series
 };

@@ -8,9 +8,11 @@
 
 namespace ipc_exporter {
 
-std::vector<std::string> NeededCapabilities(bool attachers, bool low_port) {
+std::vector<std::string> NeededCapabilities(bool read_other_processes, bool all_namespaces,
+                                            bool low_port) {
   std::vector<std::string> needed = {"cap_ipc_owner"};
-  if (attachers) needed.push_back("cap_sys_ptrace");
+  if (all_namespaces) needed.push_back("cap_sys_admin");
+  if (read_other_processes || all_namespaces) needed.push_back("cap_sys_ptrace");
   if (low_port) needed.push_back("cap_net_bind_service");
   return needed;
 }

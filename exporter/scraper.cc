@@ -3,54 +3,40 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <string_view>
 
 #include "build_info.h"
+#include "collector_run.h"
+#include "exposition_merge.h"
 #include "http_encoding.h"
 #include "logging.h"
+#include "namespace_scrape.h"
 #include "process_metrics.h"
 #include "task_pool.h"
 
 namespace ipc_exporter {
 namespace {
 
-/// One collector's run: its text, what it reported, and how it went.
-struct CollectorRun {
-  std::string text;
-  CollectReport report;
-  CollectorStatus status;
-};
+/// The namespace's name in the landing page's lists.
+void NameNamespace(const std::string& label, CollectReport* report) {
+  for (AttentionItem& item : report->attention) item.problem += " (ipc namespace " + label + ")";
+  for (LimitUsage& limit : report->limits) limit.resource += " in ipc namespace " + label;
+}
 
-/// Runs one collector into `buffer` (emptied first, its capacity kept). Never throws.
-CollectorRun RunCollector(const std::string& name, Collector& collector, std::string* buffer) {
-  CollectorRun run;
-  buffer->clear();
-  run.text.swap(*buffer);
-  run.status.name = name;
-  run.status.scraped = true;
-  auto start = std::chrono::steady_clock::now();
-  try {
-    ExpositionWriter writer(&run.text);
-    collector.Collect(writer, run.report);
-  } catch (const std::exception& error) {
-    // A collector that failed half-way leaves nothing behind: no samples, no findings.
-    run.text.clear();
-    run.report.attention.clear();
-    run.report.limits.clear();
-    run.report.errors.insert(run.report.errors.begin(), error.what());
+/// Folds the run of one collector in another namespace into the collector's overall run.
+void AddNamespaceRun(const std::string& label, CollectorRun&& run, CollectorRun* total) {
+  NameNamespace(label, &run.report);
+  CollectReport& report = total->report;
+  report.attention.insert(report.attention.end(), run.report.attention.begin(),
+                          run.report.attention.end());
+  report.limits.insert(report.limits.end(), run.report.limits.begin(), run.report.limits.end());
+  CollectorStatus& status = total->status;
+  status.duration_seconds += run.status.duration_seconds;
+  status.series_dropped += run.status.series_dropped;
+  if (!run.status.success && status.success) {
+    status.success = false;
+    status.error = "ipc namespace " + label + ": " + run.status.error;
   }
-  run.status.duration_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  run.status.series_dropped = run.report.series_dropped;
-  const std::vector<std::string>& errors = run.report.errors;
-  run.status.success = errors.empty();
-  if (!run.status.success) {
-    run.status.error = errors.front();
-    Log(LogLevel::kError, "collector failed",
-        {{"collector", name},
-         {"err", errors.front()},
-         {"problems", std::to_string(errors.size())}});
-  }
-  return run;
 }
 
 }  // namespace
@@ -141,11 +127,26 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
       return statuses_[a].duration_seconds > statuses_[b].duration_seconds;
     });
   }
+  // --ipc.namespaces=all: the other namespaces first, each on a thread of its own.
+  std::optional<NamespacesScrape> namespaces;
+  std::string own_label;
+  if (all_namespaces_) {
+    std::vector<std::string> names;
+    for (const NamedCollector& c : collectors_) names.push_back(c.name);
+    try {
+      namespaces = CollectOtherNamespaces(*all_namespaces_, names);
+      own_label = NamespaceLabel(namespaces->census.self_inode);
+    } catch (const std::exception& error) {
+      Log(LogLevel::kError, "cannot list IPC namespaces, collecting the exporter's own only",
+          {{"err", error.what()}});
+    }
+  }
+
   std::vector<CollectorRun> runs(collectors_.size());
   std::vector<std::function<void()>> tasks;
   for (size_t i : order) {
-    tasks.push_back([this, i, &runs, &parts] {
-      runs[i] = RunCollector(collectors_[i].name, *collectors_[i].collector, &parts[i]);
+    tasks.push_back([this, i, &runs, &parts, &own_label] {
+      runs[i] = RunCollector(collectors_[i].name, *collectors_[i].collector, &parts[i], own_label);
     });
   }
   TaskPool::Shared().RunAll(std::move(tasks));
@@ -154,7 +155,21 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   ScrapeFindings findings;
   for (size_t i = 0; i < runs.size(); ++i) {
     CollectorRun& run = runs[i];
-    parts[i].swap(run.text);
+    if (namespaces) {
+      // One family at a time, with the samples of every namespace under it.
+      std::vector<std::string_view> texts = {run.text};
+      for (size_t n = 1; n < namespaces->runs.size(); ++n) {
+        if (namespaces->runs[n].empty()) continue;  // not joined
+        CollectorRun& other = namespaces->runs[n][i];
+        texts.push_back(other.text);
+        AddNamespaceRun(NamespaceLabel(namespaces->census.namespaces[n].inode), std::move(other),
+                        &run);
+      }
+      parts[i].clear();
+      MergeExpositions(texts, &parts[i]);
+    } else {
+      parts[i].swap(run.text);
+    }
     statuses.push_back(run.status);
     findings.attention.insert(findings.attention.end(), run.report.attention.begin(),
                               run.report.attention.end());
@@ -163,6 +178,10 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   }
 
   ExpositionWriter out(&parts.back());
+  if (namespaces) {
+    WriteNamespaceFamilies(out, *namespaces);
+    LogNamespaceProblems(*namespaces);
+  }
   out.Family("ipc_exporter_collector_duration_seconds",
              "Time a collector took in the last scrape, in seconds.");
   for (const CollectorStatus& s : statuses) out.Sample({{"collector", s.name}}, s.duration_seconds);
@@ -201,6 +220,20 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   statuses_ = std::move(statuses);
   findings_ = std::move(findings);
   return result;
+}
+
+void Scraper::LogNamespaceProblems(const NamespacesScrape& scrape) {
+  // Once when it starts or changes, not on every scrape.
+  uint64_t denied = scrape.census.unreadable_processes;
+  for (const SyscallResult& joined : scrape.joined) {
+    if (joined.outcome == SyscallOutcome::kDenied) ++denied;
+  }
+  if (denied == namespaces_denied_.exchange(denied) || denied == 0) return;
+  Log(LogLevel::kWarn,
+      "some IPC namespaces cannot be collected: --ipc.namespaces=all needs CAP_SYS_ADMIN (setns) "
+      "and CAP_SYS_PTRACE (other users' /proc/PID/ns/ipc)",
+      {{"processes_unreadable", std::to_string(scrape.census.unreadable_processes)},
+       {"namespaces_denied", std::to_string(denied - scrape.census.unreadable_processes)}});
 }
 
 std::vector<CollectorStatus> Scraper::Statuses() const {

@@ -12,6 +12,8 @@
 
 namespace ipc_exporter {
 
+struct NamespacesScrape;
+
 /// How a collector did on the last scrape, for the landing page.
 struct CollectorStatus {
   std::string name;
@@ -74,6 +76,20 @@ class Scraper {
   /// node_exporter's textfile collector, which has process_* families of its own).
   Scraper(std::vector<NamedCollector> collectors, bool process_metrics);
 
+  /// The collectors' factories, one for each collector given to the constructor and in its order,
+  /// with the context they were made with.
+  struct CollectorFactories {
+    std::vector<std::unique_ptr<Collector> (*)(const CollectorContext&)> create;
+    CollectorContext context;
+  };
+
+  /// --ipc.namespaces=all: from now on every scrape also collects each other IPC namespace of
+  /// the host, on a thread of its own that joins it, with collectors made by `factories`; every
+  /// series is labelled `ipc_namespace`. Set before the first scrape.
+  void CollectAllNamespaces(CollectorFactories factories) {
+    all_namespaces_ = std::make_unique<CollectorFactories>(std::move(factories));
+  }
+
   /// Writes families of the caller's (the HTTP server's request counters) after the exporter's
   /// own. Set before the first scrape.
   void SetExtraMetrics(std::function<void(ExpositionWriter&)> writer) {
@@ -98,6 +114,7 @@ class Scraper {
   };
 
   std::shared_ptr<const ScrapeResult> Collect();
+  void LogNamespaceProblems(const NamespacesScrape& scrape);
   /// Buffers of a finished result, handed back when its last holder lets go of it, for the
   /// next collection to reuse (so that a large scrape does not fault in fresh pages every
   /// time). Shared with the results' deleters, so it outlives whichever goes last.
@@ -111,6 +128,8 @@ class Scraper {
   std::vector<NamedCollector> collectors_;
   bool process_metrics_;
   std::function<void(ExpositionWriter&)> extra_metrics_;
+  std::unique_ptr<CollectorFactories> all_namespaces_;  // null: the exporter's namespace only
+  std::atomic<uint64_t> namespaces_denied_{0};          // in the last scrape, to log changes only
   std::atomic<uint64_t> collections_{0};
   std::shared_ptr<SpareBuffers> spare_ = std::make_shared<SpareBuffers>();
 

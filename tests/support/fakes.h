@@ -1,7 +1,10 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "account_names.h"
 #include "collector.h"
@@ -49,6 +52,21 @@ class FakeIpcSyscalls final : public IpcSyscalls {
   SyscallResult ReadMqueueAttributes(const std::string&, MqueueAttributes*) override {
     return {SyscallOutcome::kGone, 0};  // fixtures have no POSIX queues
   }
+
+  /// What joining each namespace path answers; a path with no entry joins fine. Joining only
+  /// records the path: the fake's answers are the same in every namespace.
+  std::map<std::string, SyscallResult> namespace_answers;
+  std::vector<std::string> joined_namespaces;
+
+  SyscallResult JoinIpcNamespace(const std::string& path) override {
+    std::lock_guard<std::mutex> lock(*joined_mutex_);
+    joined_namespaces.push_back(path);
+    auto it = namespace_answers.find(path);
+    return it == namespace_answers.end() ? SyscallResult{} : it->second;
+  }
+
+ private:
+  std::shared_ptr<std::mutex> joined_mutex_ = std::make_shared<std::mutex>();  // copyable
 };
 
 /// Fixed account names, so fixture output does not depend on the machine's /etc/passwd.

@@ -66,5 +66,29 @@ TEST(ExpositionWriter, WritesNumbersExactly) {
             "v{k=\"nan\"} NaN\n");
 }
 
+TEST(ExpositionWriter, LeadingLabelGoesFirstOnEverySample) {
+  std::string out;
+  ExpositionWriter writer(&out);
+  writer.SetLeadingLabel("ipc_namespace", "4026532177");
+  writer.Family("a", "A.");
+  writer.Sample({}, uint64_t{1});
+  writer.Sample({{"key", "0x00000001"}, {"shmid", "7"}}, uint64_t{2});
+  writer.Sample({{"name", "needs \"escaping\""}}, 0.5);  // the slow path
+  EXPECT_EQ(out,
+            "# HELP a A.\n# TYPE a gauge\n"
+            "a{ipc_namespace=\"4026532177\"} 1\n"
+            "a{ipc_namespace=\"4026532177\",key=\"0x00000001\",shmid=\"7\"} 2\n"
+            "a{ipc_namespace=\"4026532177\",name=\"needs \\\"escaping\\\"\"} 0.5\n");
+}
+
+TEST(ExpositionWriter, LeadingLabelValueIsEscaped) {
+  std::string out;
+  ExpositionWriter writer(&out);
+  writer.SetLeadingLabel("l", "a\"b");
+  writer.Family("a", "A.");
+  writer.Sample({}, uint64_t{1});
+  EXPECT_EQ(out, "# HELP a A.\n# TYPE a gauge\na{l=\"a\\\"b\"} 1\n");
+}
+
 }  // namespace
 }  // namespace ipc_exporter

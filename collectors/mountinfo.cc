@@ -1,0 +1,55 @@
+#include "mountinfo.h"
+
+#include <charconv>
+
+namespace ipc_exporter {
+namespace {
+
+std::string DecodeOctalEscapes(std::string_view text) {
+  std::string decoded;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 3 < text.size()) {
+      int value = 0;
+      auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 4, value, 8);
+      if (ec == std::errc() && end == text.data() + i + 4) {
+        decoded.push_back(static_cast<char>(value));
+        i += 3;
+        continue;
+      }
+    }
+    decoded.push_back(text[i]);
+  }
+  return decoded;
+}
+
+/// Splits off the next space-separated field of `line`.
+std::string_view NextField(std::string_view& line) {
+  size_t end = line.find(' ');
+  std::string_view field = line.substr(0, end);
+  line.remove_prefix(end == std::string_view::npos ? line.size() : end + 1);
+  return field;
+}
+
+}  // namespace
+
+std::vector<MountEntry> ParseMountinfo(std::string_view mountinfo) {
+  std::vector<MountEntry> mounts;
+  while (!mountinfo.empty()) {
+    size_t end = mountinfo.find('\n');
+    std::string_view line = mountinfo.substr(0, end);
+    mountinfo.remove_prefix(end == std::string_view::npos ? mountinfo.size() : end + 1);
+    // "36 35 0:31 / /dev/mqueue rw,relatime shared:14 - mqueue mqueue rw"
+    size_t separator = line.find(" - ");
+    if (separator == std::string_view::npos) continue;
+    std::string_view after = line.substr(separator + 3);
+    std::string_view before = line.substr(0, separator);
+    std::string_view fields[5];
+    for (std::string_view& field : fields) field = NextField(before);
+    if (fields[4].empty() || after.empty()) continue;
+    mounts.push_back({DecodeOctalEscapes(fields[3]), DecodeOctalEscapes(fields[4]),
+                      std::string(NextField(after))});
+  }
+  return mounts;
+}
+
+}  // namespace ipc_exporter

@@ -1,0 +1,68 @@
+#include "namespace_settings.h"
+
+#include <sys/stat.h>
+
+#include <optional>
+#include <set>
+
+#include "posix_parsers.h"
+
+namespace ipc_exporter {
+namespace {
+
+std::optional<dev_t> DeviceOf(const std::string& path) {
+  struct stat info {};
+  if (path.empty() || ::stat(path.c_str(), &info) != 0) return std::nullopt;
+  return info.st_dev;
+}
+
+/// The mqueue mount that `mountinfo` (below the proc root) names, prefixed by `root`.
+std::string MqueueDirectory(const ProcFs& proc, const std::string& mountinfo,
+                            const std::string& root) {
+  if (mountinfo.empty()) return "";
+  try {
+    std::optional<std::string> text = proc.ReadFileIfExists(mountinfo);
+    std::optional<std::string> mount = text ? FindMqueueMount(*text) : std::nullopt;
+    return mount ? root + *mount : "";
+  } catch (const ProcFsError&) {
+    return "";  // the process is going away, or hidden from us
+  }
+}
+
+/// True if `path` is a filesystem not yet claimed by an earlier namespace; claims it.
+bool Claim(const std::string& path, std::set<dev_t>* claimed) {
+  std::optional<dev_t> device = DeviceOf(path);
+  return device && claimed->insert(*device).second;
+}
+
+}  // namespace
+
+std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
+                                                    const IpcNamespaceCensus& census,
+                                                    const CollectorSettings& base) {
+  std::set<dev_t> claimed_shm, claimed_mqueue;
+  std::vector<CollectorSettings> settings;
+  for (const IpcNamespace& space : census.namespaces) {
+    CollectorSettings own = base;
+    if (space.inode == census.self_inode) {
+      Claim(base.dev_shm, &claimed_shm);
+      Claim(MqueueDirectory(proc, base.mqueue_mountinfo, base.mount_root), &claimed_mqueue);
+    } else if (space.pid == 0) {
+      own.dev_shm.clear();
+      own.mqueue_mountinfo.clear();
+    } else {
+      const std::string root = proc.PathOf(std::to_string(space.pid) + "/root");
+      own.dev_shm = root + "/dev/shm";
+      if (!Claim(own.dev_shm, &claimed_shm)) own.dev_shm.clear();
+      own.mqueue_mountinfo = std::to_string(space.pid) + "/mountinfo";
+      own.mount_root = root;
+      if (!Claim(MqueueDirectory(proc, own.mqueue_mountinfo, root), &claimed_mqueue)) {
+        own.mqueue_mountinfo.clear();
+      }
+    }
+    settings.push_back(std::move(own));
+  }
+  return settings;
+}
+
+}  // namespace ipc_exporter

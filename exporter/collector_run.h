@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include "collector.h"
+#include "scraper.h"
+
+namespace ipc_exporter {
+
+/// One collector's run: its text, what it reported, and how it went.
+struct CollectorRun {
+  std::string text;
+  CollectReport report;
+  CollectorStatus status;
+};
+
+/// Runs one collector into `buffer` (emptied first, its capacity kept), every sample labelled
+/// ipc_namespace=`ipc_namespace` unless that is "". A collector that throws leaves no text and
+/// no findings, only its error, which is logged. Never throws.
+CollectorRun RunCollector(const std::string& name, Collector& collector, std::string* buffer,
+                          const std::string& ipc_namespace);
+
+}  // namespace ipc_exporter

@@ -1,0 +1,113 @@
+#include "namespace_scrape.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "namespace_settings.h"
+#include "task_pool.h"
+
+namespace ipc_exporter {
+namespace {
+
+/// Runs on a thread of its own, which it moves into `space`: nothing else may run on it after.
+void CollectNamespace(const Scraper::CollectorFactories& factories,
+                      const std::vector<std::string>& names, const IpcNamespace& space,
+                      const CollectorSettings& settings, SyscallResult* joined,
+                      std::vector<CollectorRun>* runs) {
+  const CollectorContext& base = factories.context;
+  *joined = base.syscalls.JoinIpcNamespace(space.path);
+  if (joined->outcome != SyscallOutcome::kOk) return;
+  RunSlicesOnThisThread slices_here;  // the pool's threads are in the exporter's namespace
+  CollectorContext context{base.proc, base.syscalls, base.names, settings, base.now};
+  const std::string label = NamespaceLabel(space.inode);
+  for (size_t c = 0; c < names.size(); ++c) {
+    std::string buffer;
+    std::unique_ptr<Collector> collector = factories.create[c](context);
+    runs->push_back(RunCollector(names[c], *collector, &buffer, label));
+  }
+}
+
+}  // namespace
+
+NamespacesScrape CollectOtherNamespaces(const Scraper::CollectorFactories& factories,
+                                        const std::vector<std::string>& names) {
+  NamespacesScrape scrape;
+  scrape.census = FindIpcNamespaces(factories.context.proc);
+  const std::vector<IpcNamespace>& spaces = scrape.census.namespaces;
+  const std::vector<CollectorSettings> settings =
+      SettingsPerNamespace(factories.context.proc, scrape.census, factories.context.settings);
+  scrape.joined.resize(spaces.size());
+  scrape.runs.resize(spaces.size());
+  // A few threads at a time: each namespace's collection is mostly syscalls, and a host may
+  // have hundreds of containers.
+  const size_t at_once = std::max(2u, std::thread::hardware_concurrency());
+  for (size_t first = 1; first < spaces.size(); first += at_once) {
+    std::vector<std::thread> threads;
+    for (size_t i = first; i < std::min(spaces.size(), first + at_once); ++i) {
+      try {
+        threads.emplace_back(CollectNamespace, std::cref(factories), std::cref(names),
+                             std::cref(spaces[i]), std::cref(settings[i]), &scrape.joined[i],
+                             &scrape.runs[i]);
+      } catch (const std::system_error& error) {  // no thread to be had
+        scrape.joined[i] = {SyscallOutcome::kFailed, error.code().value()};
+      }
+    }
+    for (std::thread& thread : threads) thread.join();
+  }
+  return scrape;
+}
+
+void WriteNamespaceFamilies(ExpositionWriter& out, const NamespacesScrape& scrape) {
+  const std::vector<IpcNamespace>& spaces = scrape.census.namespaces;
+  auto listed = [&](size_t i) {  // the own namespace, and every other that did not vanish
+    return i == 0 || scrape.joined[i].outcome != SyscallOutcome::kGone;
+  };
+  out.Family("ipc_namespace_info",
+             "An IPC namespace of the host and one process in it (the lowest pid; empty if only "
+             "a bind mount keeps it), with its container id where its cgroup path names one, "
+             "value 1 (/proc/PID/ns/ipc).");
+  uint64_t count = 0;
+  for (size_t i = 0; i < spaces.size(); ++i) {
+    if (!listed(i)) continue;
+    ++count;
+    const IpcNamespace& space = spaces[i];
+    const std::string label = NamespaceLabel(space.inode);
+    const std::string pid = space.pid == 0 ? "" : std::to_string(space.pid);
+    out.Sample({{"ipc_namespace", label},
+                {"pid", pid},
+                {"command", space.command},
+                {"container_id", space.container_id}},
+               uint64_t{1});
+  }
+  out.Family("ipc_namespaces", "Number of IPC namespaces on the host (/proc/PID/ns/ipc).");
+  out.Sample({}, count);
+
+  uint64_t denied = 0, vanished = 0, failed = 0;
+  for (size_t i = 1; i < spaces.size(); ++i) {
+    switch (scrape.joined[i].outcome) {
+      case SyscallOutcome::kOk:
+        break;
+      case SyscallOutcome::kGone:
+        ++vanished;
+        break;
+      case SyscallOutcome::kDenied:
+        ++denied;
+        break;
+      case SyscallOutcome::kFailed:
+        ++failed;
+        break;
+    }
+  }
+  out.Family("ipc_exporter_ipc_namespaces_skipped",
+             "IPC namespaces the last scrape did not collect: denied (setns needs CAP_SYS_ADMIN), "
+             "vanished (gone before they were joined) or failed.");
+  out.Sample({{"reason", "denied"}}, denied);
+  out.Sample({{"reason", "vanished"}}, vanished);
+  out.Sample({{"reason", "failed"}}, failed);
+  out.Family("ipc_exporter_ipc_namespace_processes_unreadable",
+             "Processes whose IPC namespace the last scrape could not see: reading "
+             "/proc/PID/ns/ipc of another user's process needs CAP_SYS_PTRACE.");
+  out.Sample({}, scrape.census.unreadable_processes);
+}
+
+}  // namespace ipc_exporter

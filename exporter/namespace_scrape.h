@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "collector_run.h"
+#include "ipc_namespaces.h"
+#include "scraper.h"
+
+namespace ipc_exporter {
+
+/// How collecting the other IPC namespaces of the host went in one scrape
+/// (--ipc.namespaces=all). Index for index with `census.namespaces`; entry 0 is the exporter's
+/// own namespace, which the scraper collects itself on the task pool.
+struct NamespacesScrape {
+  IpcNamespaceCensus census;
+  std::vector<SyscallResult> joined;            // setns into each namespace
+  std::vector<std::vector<CollectorRun>> runs;  // [namespace][collector], empty if not joined
+};
+
+/// Finds the host's IPC namespaces and collects every one but the exporter's own, each on a
+/// thread of its own that joins it with setns (the rest of the process stays where it is), a
+/// few at a time. A namespace that is gone by then is skipped; one that cannot be joined (no
+/// CAP_SYS_ADMIN) is recorded as denied. Throws ProcFsError if the proc root cannot be read.
+NamespacesScrape CollectOtherNamespaces(const Scraper::CollectorFactories& factories,
+                                        const std::vector<std::string>& names);
+
+/// The ipc_namespace label value of a namespace.
+inline std::string NamespaceLabel(uint64_t inode) { return std::to_string(inode); }
+
+/// ipc_namespace_info, ipc_namespaces and the exporter's own account of namespaces it skipped.
+void WriteNamespaceFamilies(ExpositionWriter& out, const NamespacesScrape& scrape);
+
+}  // namespace ipc_exporter

@@ -1,0 +1,134 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "exposition_merge.h"
+#include "exposition_writer.h"
+#include "ipc_namespaces.h"
+#include "mountinfo.h"
+
+namespace ipc_exporter {
+namespace {
+
+TEST(IpcNamespaceLink, ReadsTheInode) {
+  EXPECT_EQ(ParseIpcNamespaceLink("ipc:[4026531839]"), 4026531839u);
+  EXPECT_EQ(ParseIpcNamespaceLink("ipc:[1]"), 1u);
+}
+
+TEST(IpcNamespaceLink, RefusesAnythingElse) {
+  for (const char* link : {"", "ipc:[]", "net:[4026531840]", "ipc:[12", "ipc:12]", "ipc:[-1]",
+                           "ipc:[1a]", "ipc:[99999999999999999999999]", "ipc:[1] "}) {
+    EXPECT_EQ(ParseIpcNamespaceLink(link), std::nullopt) << link;
+  }
+}
+
+TEST(Mountinfo, ReadsRootMountPointAndType) {
+  std::vector<MountEntry> mounts = ParseMountinfo(
+      "22 1 0:21 / /dev/shm rw,nosuid,nodev shared:3 - tmpfs tmpfs rw\n"
+      "30 22 0:4 ipc:[4026532300] /run/ipc\\040ns/a rw - nsfs nsfs rw\n"
+      "garbage line without separator\n"
+      "31 1 0:5 / /short -\n"
+      "36 35 0:31 / /dev/mqueue rw,relatime - mqueue mqueue rw");
+  ASSERT_EQ(mounts.size(), 3u);
+  EXPECT_EQ(mounts[0].mount_point, "/dev/shm");
+  EXPECT_EQ(mounts[0].fstype, "tmpfs");
+  EXPECT_EQ(mounts[1].root, "ipc:[4026532300]");
+  EXPECT_EQ(mounts[1].mount_point, "/run/ipc ns/a");
+  EXPECT_EQ(mounts[2].fstype, "mqueue");
+}
+
+TEST(IpcNamespaceMounts, OnlyNsfsMountsOfIpcNamespaces) {
+  std::vector<IpcNamespaceMount> mounts = FindIpcNamespaceMounts(
+      "30 22 0:4 ipc:[4026532300] /run/ipcns/a rw - nsfs nsfs rw\n"
+      "31 22 0:4 net:[4026532301] /run/netns/b rw - nsfs nsfs rw\n"
+      "32 22 0:4 ipc:[4026532302] /tmp/not-nsfs rw - tmpfs tmpfs rw\n"
+      "33 22 0:4 ipc:[4026532303] /run/ipcns/c rw - nsfs nsfs rw\n");
+  ASSERT_EQ(mounts.size(), 2u);
+  EXPECT_EQ(mounts[0].inode, 4026532300u);
+  EXPECT_EQ(mounts[0].mount_point, "/run/ipcns/a");
+  EXPECT_EQ(mounts[1].inode, 4026532303u);
+}
+
+TEST(ContainerId, RecognisesTheUsualRuntimes) {
+  const std::string id(64, 'a');
+  const std::string other = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  struct Case {
+    std::string cgroup;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"0::/system.slice/docker-" + id + ".scope\n", id},  // docker, systemd
+      {"12:memory:/docker/" + other + "\n0::/\n", other},  // docker, cgroupfs
+      {"0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1_2.slice/"
+       "cri-containerd-" +
+           id + ".scope\n",
+       id},                                                                    // containerd, k8s
+      {"0::/kubepods/besteffort/pod0c2e/" + other + "\n", other},              // kubelet cgroupfs
+      {"0::/kubepods.slice/kubepods-pod1.slice/crio-" + id + ".scope\n", id},  // CRI-O
+      {"0::/machine.slice/libpod-" + other + ".scope/container\n", other},     // podman
+      {"0::/machine.slice/machine-web\\x2d1.scope/payload\n", "web-1"},        // systemd-nspawn
+      {"0::/machine.slice/systemd-nspawn@db.service/payload\n", "db"},         // nspawn service
+  };
+  for (const Case& c : cases) EXPECT_EQ(ContainerIdFromCgroup(c.cgroup), c.expected) << c.cgroup;
+}
+
+TEST(ContainerId, EmptyForHostsAndLookalikes) {
+  for (const char* cgroup : {
+           "0::/\n",
+           "0::/user.slice/user-1000.slice/session-2.scope\n",
+           "4:memory:/process_api/d0f671b00f11469fca538fa3bc227579\n",  // 32 digits: no id
+           "0::/machine.slice/libpod-conmon-0123456789abcdef0123456789abcdef0123456789abcdef01"
+           "23456789abcdef.scope\n",  // podman's monitor
+           "0::/system.slice/docker-XYZ.scope\n",
+           "",
+           "no colons at all\n",
+       }) {
+    EXPECT_EQ(ContainerIdFromCgroup(cgroup), "") << cgroup;
+  }
+}
+
+/// The text a collector writes in one namespace: families a and b, and c only if `with_c`.
+std::string NamespaceText(const char* label, bool with_c) {
+  std::string text;
+  ExpositionWriter writer(&text);
+  writer.SetLeadingLabel("ipc_namespace", label);
+  writer.Family("a", "A.");
+  writer.Sample({{"id", "1"}}, uint64_t{1});
+  writer.Sample({{"id", "2"}}, uint64_t{2});
+  if (with_c) {
+    writer.Family("c", "C.");
+    writer.Sample({}, uint64_t{3});
+  }
+  writer.Family("b_total", "B.", MetricType::kCounter);
+  writer.Sample({}, uint64_t{4});
+  return text;
+}
+
+TEST(MergeExpositions, EachFamilyOnceWithEveryNamespacesSamplesInOrder) {
+  const std::string first = NamespaceText("1", false);
+  const std::string second = NamespaceText("2", true);
+  std::string merged = "# already there\n";
+  MergeExpositions({first, second, ""}, &merged);
+  EXPECT_EQ(merged,
+            "# already there\n"
+            "# HELP a A.\n# TYPE a gauge\n"
+            "a{ipc_namespace=\"1\",id=\"1\"} 1\na{ipc_namespace=\"1\",id=\"2\"} 2\n"
+            "a{ipc_namespace=\"2\",id=\"1\"} 1\na{ipc_namespace=\"2\",id=\"2\"} 2\n"
+            "# HELP b_total B.\n# TYPE b_total counter\n"
+            "b_total{ipc_namespace=\"1\"} 4\nb_total{ipc_namespace=\"2\"} 4\n"
+            "# HELP c C.\n# TYPE c gauge\nc{ipc_namespace=\"2\"} 3\n");
+}
+
+TEST(MergeExpositions, OneTextComesOutUnchanged) {
+  const std::string text = NamespaceText("1", true);
+  std::string merged;
+  MergeExpositions({text}, &merged);
+  EXPECT_EQ(merged, text);
+  merged.clear();
+  MergeExpositions({}, &merged);
+  EXPECT_EQ(merged, "");
+}
+
+}  // namespace
+}  // namespace ipc_exporter
