@@ -8,6 +8,7 @@
 
 #include "object_families.h"
 #include "posix_collectors.h"
+#include "posix_shm_holders.h"
 
 namespace ipc_exporter {
 namespace {
@@ -19,10 +20,12 @@ struct SharedObject {
   uint64_t size = 0;
   int64_t modified = 0;
   uint32_t uid = 0, gid = 0, mode = 0;
+  uint64_t inode = 0;
 };
 
-/// POSIX shared memory objects (shm_open): sizes, modification times, owners. Only stat() is
-/// called on them: nothing is opened or mapped.
+/// POSIX shared memory objects (shm_open): sizes, modification times, owners, and with
+/// --collector.posix_shm.processes the processes mapping or holding each. Only stat() is called
+/// on them: nothing is opened or mapped.
 class PosixShmCollector final : public Collector {
  public:
   explicit PosixShmCollector(const CollectorContext& context) : context_(context) {}
@@ -45,8 +48,10 @@ class PosixShmCollector final : public Collector {
       }
       objects.push_back({"/" + file, static_cast<uint64_t>(info.st_size),
                          static_cast<int64_t>(info.st_mtim.tv_sec), info.st_uid, info.st_gid,
-                         static_cast<uint32_t>(info.st_mode)});
+                         static_cast<uint32_t>(info.st_mode), info.st_ino});
     }
+    struct stat directory {};
+    const bool stated = ::fstat(::dirfd(listing), &directory) == 0;
     ::closedir(listing);
     std::sort(objects.begin(), objects.end(),
               [](const SharedObject& a, const SharedObject& b) { return a.name < b.name; });
@@ -61,6 +66,9 @@ class PosixShmCollector final : public Collector {
     out.Family("ipc_posix_shm_object_modification_timestamp_seconds",
                "Unix time of the POSIX shared memory object's last modification (/dev/shm).");
     for (const SharedObject& o : objects) out.Sample({{"name", o.name}}, o.modified);
+    if (context_.settings.posix_shm_processes && stated) {
+      WriteHolders(out, objects, FindFileHolders(context_.proc, directory.st_dev));
+    }
     WriteFileOwnershipInfo(
         out, "ipc_posix_shm_object_info",
         "Ownership and mode of the POSIX shared memory object, value 1 (/dev/shm).", objects,
@@ -73,6 +81,28 @@ class PosixShmCollector final : public Collector {
   }
 
  private:
+  static void WriteHolders(ExpositionWriter& out, const std::vector<SharedObject>& objects,
+                           const FileHolders& holders) {
+    auto holding = [&](const SharedObject& o) {
+      auto found = holders.processes_by_inode.find(o.inode);
+      return found == holders.processes_by_inode.end() ? uint64_t{0} : found->second;
+    };
+    out.Family("ipc_posix_shm_object_mapped_processes",
+               "Processes that map the POSIX shared memory object or hold it open "
+               "(/proc/PID/maps and /proc/PID/fd of every process the exporter may read).");
+    for (const SharedObject& o : objects) out.Sample({{"name", o.name}}, holding(o));
+    out.Family("ipc_posix_shm_object_orphaned",
+               "1 if no process maps the POSIX shared memory object or holds it open, of those "
+               "the exporter may read (see ipc_posix_shm_processes_unreadable).");
+    for (const SharedObject& o : objects) {
+      out.Sample({{"name", o.name}}, uint64_t{holding(o) == 0 ? 1u : 0u});
+    }
+    WriteSingleGauge(out, "ipc_posix_shm_processes_unreadable",
+                     "Processes whose /proc/PID/maps or fd the exporter may not read "
+                     "(CAP_SYS_PTRACE): what they map or hold is not counted.",
+                     std::optional<uint64_t>(holders.unreadable_processes));
+  }
+
   CollectorContext context_;
 };
 

@@ -48,6 +48,17 @@ TEST(LeastPrivilege, AttachersAlsoKeepCapSysPtrace) {
   EXPECT_EQ(StatusField(exporter.pid(), "CapEff"), "0000000000088000");  // + bit 19
 }
 
+TEST(LeastPrivilege, PosixShmProcessesAlsoKeepCapSysPtrace) {
+  ExporterProcess exporter({"--collector.posix_shm.processes"});
+  EXPECT_EQ(StatusField(exporter.pid(), "CapEff"), "0000000000088000");  // + bit 19
+}
+
+TEST(LeastPrivilege, AllNamespacesKeepCapSysAdminAndCapSysPtrace) {
+  ExporterProcess exporter({"--ipc.namespaces=all"});
+  EXPECT_EQ(StatusField(exporter.pid(), "CapEff"), "0000000000288000");  // + bits 19 and 21
+  EXPECT_EQ(StatusField(exporter.pid(), "CapBnd"), "0000000000288000");
+}
+
 TEST(LeastPrivilege, CapIpcOwnerAloneReadsEverySemaphore) {
   TestSemArray roots_only(3, 0600);  // root's, unreadable to nobody without the capability
   roots_only.SetAll({7, 8, 9});
@@ -98,7 +109,8 @@ TEST(LeastPrivilege, ScrapesNeverChangeAnObject) {
       {"-m", segment.id()}, {"-s", array.id()}, {"-q", queue.id()}};
   const std::string before = IpcsSnapshot(objects);
   {
-    ExporterProcess exporter({"--collector.shm.attachers"});
+    ExporterProcess exporter(
+        {"--collector.shm.attachers", "--collector.posix_shm.processes", "--ipc.namespaces=all"});
     for (int i = 0; i < 10; ++i) {
       EXPECT_EQ(HttpRequest(exporter.port(), "GET", "/metrics").status, 200);
       EXPECT_EQ(

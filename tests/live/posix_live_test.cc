@@ -70,6 +70,81 @@ TEST(PosixSharedMemory, SizeOwnerAndTotalsOfRealObjects) {
   EXPECT_GE(std::stoull(*FindSample(s, "ipc_posix_shm_size_bytes")), 12288u);
 }
 
+/// A POSIX shared memory object of one page, made and closed again by the test (so that the
+/// children forked later inherit nothing of it), unlinked at the end.
+class TestPosixShm {
+ public:
+  explicit TestPosixShm(const std::string& name) : name_(name) {
+    int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+    if (fd < 0 || ::ftruncate(fd, 4096) != 0) throw std::runtime_error("shm_open " + name);
+    ::close(fd);
+  }
+  ~TestPosixShm() { ::shm_unlink(name_.c_str()); }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+};
+
+/// In a forked child: maps the object (and closes the descriptor), or only keeps it open.
+void MapObject(const char* name) {
+  int fd = ::shm_open(name, O_RDWR, 0);
+  if (fd < 0 || ::mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) ::_exit(1);
+  ::close(fd);
+  for (;;) ::pause();
+}
+void HoldObject(const char* name) {
+  if (::shm_open(name, O_RDONLY, 0) < 0) ::_exit(1);
+  for (;;) ::pause();
+}
+
+TEST(PosixSharedMemory, ProcessesThatMapOrHoldEachObjectAndOrphans) {
+  const std::string prefix = "/ipc-exporter-test-holders-" + std::to_string(::getpid());
+  TestPosixShm mapped_twice(prefix + "-mapped"), held(prefix + "-held"),
+      mapped_and_held(prefix + "-both"), orphan(prefix + "-orphan");
+  const char* mapped_name = mapped_twice.name().c_str();
+  const char* held_name = held.name().c_str();
+  const char* both_name = mapped_and_held.name().c_str();
+  ChildProcess mapper1([&] { MapObject(mapped_name); });
+  ChildProcess mapper2([&] { MapObject(mapped_name); });
+  ChildProcess holder([&] { HoldObject(held_name); });
+  ChildProcess both([&] {  // maps it and keeps it open: one process, counted once
+    int fd = ::shm_open(both_name, O_RDWR, 0);
+    if (fd < 0 || ::mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) ::_exit(1);
+    for (;;) ::pause();
+  });
+
+  ExporterProcess exporter({"--collector.posix_shm.processes"});
+  auto processes = [&](const TestPosixShm& object) {
+    return Sample(exporter, "ipc_posix_shm_object_mapped_processes", object.name());
+  };
+  // The children may still be starting: wait until the last of them shows.
+  ASSERT_TRUE(WaitFor([&] {
+    return processes(mapped_twice) == "2" && processes(held) == "1" &&
+           processes(mapped_and_held) == "1";
+  })) << "mapped "
+      << processes(mapped_twice).value_or("-") << ", held " << processes(held).value_or("-")
+      << ", both " << processes(mapped_and_held).value_or("-");
+  EXPECT_EQ(processes(orphan), "0");
+  std::vector<ParsedSample> s =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_orphaned", {{"name", orphan.name()}}), "1");
+  for (const TestPosixShm* used : {&mapped_twice, &held, &mapped_and_held}) {
+    EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_orphaned", {{"name", used->name()}}), "0");
+  }
+  EXPECT_TRUE(FindSample(s, "ipc_posix_shm_processes_unreadable").has_value());
+}
+
+TEST(PosixSharedMemory, ProcessCountsOnlyWhenAskedFor) {
+  TestPosixShm object("/ipc-exporter-test-not-asked-" + std::to_string(::getpid()));
+  ExporterProcess exporter;
+  std::vector<ParsedSample> s =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_size_bytes", {{"name", object.name()}}), "4096");
+  EXPECT_TRUE(FindSamples(s, "ipc_posix_shm_object_mapped_processes").empty());
+  EXPECT_TRUE(FindSamples(s, "ipc_posix_shm_object_orphaned").empty());
+}
+
 TEST(PosixSemaphores, ValueAndWaitersAsTheKernelAndGlibcHoldThem) {
   const std::string counting = "/ipc-exporter-test-counting-" + std::to_string(::getpid());
   const std::string lock = "/ipc-exporter-test-lock-" + std::to_string(::getpid());

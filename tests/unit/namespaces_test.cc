@@ -7,6 +7,7 @@
 #include "exposition_writer.h"
 #include "ipc_namespaces.h"
 #include "mountinfo.h"
+#include "posix_shm_holders.h"
 
 namespace ipc_exporter {
 namespace {
@@ -128,6 +129,23 @@ TEST(MergeExpositions, OneTextComesOutUnchanged) {
   merged.clear();
   MergeExpositions({}, &merged);
   EXPECT_EQ(merged, "");
+}
+
+TEST(MappedInodes, FilesOfTheOneDeviceEachOnce) {
+  const char* maps =
+      "7f00a000-7f00b000 rw-s 00000000 00:1a 4242                       /dev/shm/app\n"
+      "7f00b000-7f00c000 rw-s 00001000 00:1a 4242                       /dev/shm/app\n"
+      "7f00c000-7f00d000 r--s 00000000 00:1a 17                         /dev/shm/b (deleted)\n"
+      "7f00d000-7f00e000 r-xp 00000000 08:01 4242                       /usr/lib/libc.so.6\n"
+      "7f00e000-7f00f000 rw-p 00000000 00:00 0                          [heap]\n"
+      "7f00f000-7f010000 rw-s 00000000 10a:1a 99                        /dev/other\n"
+      "garbage\n"
+      "7f010000-7f011000 rw-s 00000000 00:1a notanumber                 /dev/shm/x\n"
+      "7f011000-7f012000 rw-s 00000000 00:1a";
+  EXPECT_EQ(ParseMappedInodes(maps, 0, 0x1a), (std::vector<uint64_t>{17, 4242}));
+  EXPECT_EQ(ParseMappedInodes(maps, 8, 1), (std::vector<uint64_t>{4242}));
+  EXPECT_EQ(ParseMappedInodes(maps, 0x10a, 0x1a), (std::vector<uint64_t>{99}));
+  EXPECT_TRUE(ParseMappedInodes("", 0, 0x1a).empty());
 }
 
 }  // namespace

@@ -1,0 +1,125 @@
+#include "posix_shm_holders.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+
+#include "task_pool.h"
+
+namespace ipc_exporter {
+namespace {
+
+std::string_view NextField(std::string_view& line) {
+  size_t start = line.find_first_not_of(' ');
+  if (start == std::string_view::npos) {
+    line = {};
+    return {};
+  }
+  size_t end = line.find(' ', start);
+  std::string_view field = line.substr(start, end - start);
+  line.remove_prefix(end == std::string_view::npos ? line.size() : end);
+  return field;
+}
+
+template <typename Number>
+bool ParseWhole(std::string_view text, Number* value, int base) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value, base);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+/// What one process maps or holds of the device, or that it could not be read.
+struct ProcessHoldings {
+  std::vector<uint64_t> inodes;
+  bool unreadable = false;
+};
+
+bool StillExists(const ProcFs& proc, int32_t pid) {
+  struct stat info {};
+  return ::stat(proc.PathOf(std::to_string(pid)).c_str(), &info) == 0;
+}
+
+ProcessHoldings ReadHoldings(const ProcFs& proc, int32_t pid, dev_t device) {
+  ProcessHoldings holdings;
+  const std::string directory = std::to_string(pid);
+  try {
+    std::optional<std::string> maps = proc.ReadFileIfExists(directory + "/maps");
+    if (!maps) return holdings;  // exited
+    holdings.inodes = ParseMappedInodes(*maps, major(device), minor(device));
+  } catch (const ProcFsError&) {
+    holdings.unreadable = StillExists(proc, pid);
+    return holdings;
+  }
+  const std::string fd_path = proc.PathOf(directory + "/fd");
+  DIR* fds = ::opendir(fd_path.c_str());
+  if (fds == nullptr) {
+    holdings.unreadable = errno != ENOENT && StillExists(proc, pid);
+    return holdings;
+  }
+  while (const dirent* entry = ::readdir(fds)) {
+    if (entry->d_name[0] == '.') continue;
+    // Sockets, pipes and anonymous inodes read as "socket:[…]" and the like: only a path
+    // can be a file of /dev/shm, and only those are worth a stat.
+    char target[8];
+    ssize_t length = ::readlinkat(::dirfd(fds), entry->d_name, target, sizeof(target));
+    if (length <= 0 || target[0] != '/') continue;
+    struct stat info {};
+    if (::fstatat(::dirfd(fds), entry->d_name, &info, 0) == 0 && info.st_dev == device &&
+        S_ISREG(info.st_mode)) {
+      holdings.inodes.push_back(info.st_ino);
+    }
+  }
+  ::closedir(fds);
+  std::sort(holdings.inodes.begin(), holdings.inodes.end());
+  holdings.inodes.erase(std::unique(holdings.inodes.begin(), holdings.inodes.end()),
+                        holdings.inodes.end());
+  return holdings;
+}
+
+}  // namespace
+
+std::vector<uint64_t> ParseMappedInodes(std::string_view maps, uint32_t major, uint32_t minor) {
+  std::vector<uint64_t> inodes;
+  while (!maps.empty()) {
+    size_t newline = maps.find('\n');
+    std::string_view line = maps.substr(0, newline);
+    maps.remove_prefix(newline == std::string_view::npos ? maps.size() : newline + 1);
+    // address perms offset device inode [path]
+    std::string_view fields[5];
+    for (std::string_view& field : fields) field = NextField(line);
+    size_t colon = fields[3].find(':');
+    uint32_t line_major = 0, line_minor = 0;
+    uint64_t inode = 0;
+    if (colon == std::string_view::npos ||
+        !ParseWhole(fields[3].substr(0, colon), &line_major, 16) ||
+        !ParseWhole(fields[3].substr(colon + 1), &line_minor, 16) ||
+        !ParseWhole(fields[4], &inode, 10) || inode == 0) {
+      continue;
+    }
+    if (line_major == major && line_minor == minor) inodes.push_back(inode);
+  }
+  std::sort(inodes.begin(), inodes.end());
+  inodes.erase(std::unique(inodes.begin(), inodes.end()), inodes.end());
+  return inodes;
+}
+
+FileHolders FindFileHolders(const ProcFs& proc, dev_t device) {
+  const std::vector<int32_t> pids = proc.ListPids();
+  std::vector<ProcessHoldings> holdings(pids.size());
+  ParallelSlices(pids.size(), 32, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) holdings[i] = ReadHoldings(proc, pids[i], device);
+  });
+  FileHolders holders;
+  for (const ProcessHoldings& process : holdings) {
+    if (process.unreadable) ++holders.unreadable_processes;
+    for (uint64_t inode : process.inodes) ++holders.processes_by_inode[inode];
+  }
+  return holders;
+}
+
+}  // namespace ipc_exporter
