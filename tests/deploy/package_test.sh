@@ -22,6 +22,7 @@ expected=(
   usr/share/ipc_exporter/kubernetes/daemonset.yaml
   usr/share/man/man1/ipc_exporter.1.gz
   usr/share/doc/ipc_exporter/README.md
+  usr/share/doc/ipc_exporter/examples/all-namespaces.conf
   usr/lib/ipc_exporter/libipc_exporter_ssl.so
   usr/lib/ipc_exporter/libipc_exporter_crypto.so
 )
@@ -74,6 +75,20 @@ exposure=$(systemd-analyze security --offline=yes --root="$root" ipc_exporter.se
 echo "exposure level: $exposure"
 [[ -n "$exposure" ]] || fail "systemd-analyze security gave no exposure level"
 awk -v level="$exposure" 'BEGIN { exit !(level <= 2.0) }' || fail "exposure $exposure > 2.0"
+# The --ipc.namespaces=all drop-in as an operator installs it: it must parse, grant exactly the
+# two capabilities it documents, and allow IPC namespaces only.
+dropin_dir="$root/etc/systemd/system/ipc_exporter.service.d"
+mkdir -p "$dropin_dir"
+cp "$root/usr/share/doc/ipc_exporter/examples/all-namespaces.conf" "$dropin_dir/"
+report=$(systemd-analyze security --offline=yes --root="$root" ipc_exporter.service 2>&1)
+grep -q 'CapabilityBoundingSet=~CAP_SYS_ADMIN .*administrator' <<<"$report" ||
+  fail "the all-namespaces drop-in did not add CAP_SYS_ADMIN: $report"
+grep -q '✓ RestrictNamespaces=~mnt' <<<"$report" ||
+  fail "the all-namespaces drop-in allows more than IPC namespaces"
+grep -q '✗ RestrictNamespaces=~ipc' <<<"$report" ||
+  fail "the all-namespaces drop-in does not allow IPC namespaces"
+echo "exposure with the all-namespaces drop-in: $(sed -n 's/.*Overall exposure level for ipc_exporter.service: \([0-9.]*\).*/\1/p' <<<"$report")"
+rm -r "$dropin_dir"
 # verify checks that ExecStart exists: point it at the binary under test.
 mkdir -p "$scratch/units"
 sed "s|^ExecStart=/usr/bin/ipc_exporter|ExecStart=$binary|" "$source_dir/systemd/ipc_exporter.service" \

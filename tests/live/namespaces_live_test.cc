@@ -343,5 +343,28 @@ TEST(IpcNamespaces, WithoutPrivilegesTheOwnNamespaceIsStillServed) {
   }));
 }
 
+TEST(IpcNamespaces, ANonRootUserWithTheDocumentedCapabilitiesCollectsEveryNamespace) {
+  // What the systemd drop-in gives the DynamicUser service: CAP_SYS_ADMIN and CAP_SYS_PTRACE
+  // beside CAP_IPC_OWNER, as ambient capabilities of an unprivileged uid.
+  ChildPlan plan;
+  plan.shm_size = 40979;
+  plan.semaphores = 2;
+  NamespacedChild child(plan);
+  ExporterProcess exporter({"--ipc.namespaces=all"}, std::nullopt, {},
+                           {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                            "--inh-caps=-all,+ipc_owner,+sys_admin,+sys_ptrace",
+                            "--ambient-caps=+ipc_owner,+sys_admin,+sys_ptrace"});
+  std::vector<ParsedSample> s = ScrapeAll(exporter);
+  EXPECT_EQ(FindSample(s, "ipc_shm_segment_size_bytes", {{"ipc_namespace", child.label()}}),
+            "40979");
+  EXPECT_EQ(FindSample(s, "ipc_sem_value",
+                       {{"ipc_namespace", child.label()},
+                        {"semid", std::to_string(child.report().semid)},
+                        {"semnum", "1"}}),
+            "8")
+      << "a root-only (0600) array read in the child's namespace with CAP_IPC_OWNER";
+  EXPECT_EQ(FindSample(s, "ipc_exporter_ipc_namespaces_skipped", {{"reason", "denied"}}), "0");
+}
+
 }  // namespace
 }  // namespace ipc_exporter::testing
