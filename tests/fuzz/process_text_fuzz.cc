@@ -1,15 +1,33 @@
-// libFuzzer target: /proc/PID/stat, /proc/stat and /proc/PID/maps parsers.
+// libFuzzer target: the parsers of per-process /proc text: /proc/PID/stat, /proc/stat,
+// /proc/PID/maps (SysV attachments and mapped inodes), /proc/PID/mountinfo, /proc/PID/cgroup
+// and the /proc/PID/ns/ipc link.
 #include <string_view>
 
+#include "ipc_namespaces.h"
+#include "mountinfo.h"
+#include "posix_shm_holders.h"
 #include "process_stat.h"
 #include "shm_attachers.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace ipc_exporter;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  ipc_exporter::ParseProcessStat(text);
-  ipc_exporter::ParseBootTime(text);
-  for (int32_t shmid : ipc_exporter::ParseSysvAttachments(text)) {
+  ParseProcessStat(text);
+  ParseBootTime(text);
+  for (int32_t shmid : ParseSysvAttachments(text)) {
     if (shmid < 0) __builtin_trap();
   }
+  for (uint64_t inode : ParseMappedInodes(text, 0, 0x1a)) {
+    if (inode == 0) __builtin_trap();  // inode 0 is an anonymous mapping, never a file
+  }
+  for (const MountEntry& mount : ParseMountinfo(text)) {
+    if (mount.mount_point.empty() || mount.fstype.find(' ') != std::string::npos) {
+      __builtin_trap();
+    }
+  }
+  FindIpcNamespaceMounts(text);
+  const std::string id = ContainerIdFromCgroup(text);
+  if (id.size() > text.size()) __builtin_trap();
+  ParseIpcNamespaceLink(text);
   return 0;
 }
