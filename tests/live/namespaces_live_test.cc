@@ -131,9 +131,11 @@ class NamespacedChild {
     child_ = std::make_unique<ChildProcess>([&] { RunPlan(plan, fds[1]); });
     ::close(fds[1]);
     pollfd ready{fds[0], POLLIN, 0};
+    char bytes[sizeof(ChildReport)];
     bool answered = ::poll(&ready, 1, 10000) == 1 &&
-                    ::read(fds[0], &report_, sizeof(report_)) == sizeof(report_);
+                    ::read(fds[0], bytes, sizeof(bytes)) == static_cast<ssize_t>(sizeof(bytes));
     ::close(fds[0]);
+    if (answered) std::memcpy(&report_, bytes, sizeof(bytes));
     if (!answered) throw std::runtime_error("the namespaced child did not answer");
     if (report_.error != 0) {
       throw std::runtime_error(std::string("child: ") + report_.failed_step + ": " +
