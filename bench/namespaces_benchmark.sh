@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# What --ipc.namespaces=all and --collector.posix_shm.processes cost. Starts NAMESPACES children
+# that each unshare an IPC namespace holding OBJECTS segments, arrays of 8 semaphores and queues,
+# then measures the exporter (median of 15 scrapes, and its CPU per scrape) with each set of
+# flags. Needs root; every child is stopped by its pid at the end, and their objects go with
+# their namespaces.
+#
+#   bench/namespaces_benchmark.sh [NAMESPACES] [OBJECTS]     (default 20 50)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+namespaces=${1:-20}
+objects=${2:-50}
+if [[ "${SKIP_SETUP:-}" != 1 ]]; then
+  scripts/install-deps.sh --test >/dev/null
+  cmake --preset bench >/dev/null
+  cmake --build --preset bench -j"$(nproc)" >/dev/null
+fi
+build=build/bench
+log=$(mktemp)
+ready=$(mktemp -d)
+exporter_pid=""
+children=()
+cleanup() {
+  [[ -n "$exporter_pid" ]] && kill "$exporter_pid" 2>/dev/null && wait "$exporter_pid" 2>/dev/null
+  exporter_pid=""
+  for child in "${children[@]}"; do kill "$child" 2>/dev/null || true; done
+  for child in "${children[@]}"; do wait "$child" 2>/dev/null || true; done
+  children=()
+  rm -rf "$log" "$ready"
+}
+trap cleanup EXIT
+# shellcheck source=bench/exporter_control.sh
+source bench/exporter_control.sh
+
+for i in $(seq "$namespaces"); do
+  unshare --ipc sh -c "for j in \$(seq $objects); do ipcmk -M 4096 -S 8 -Q >/dev/null; done
+                       touch $ready/$i; exec sleep 3600" &
+  children+=($!)
+done
+for _ in $(seq 600); do
+  [[ $(find "$ready" -type f | wc -l) -ge $namespaces ]] && break
+  sleep 0.1
+done
+[[ $(find "$ready" -type f | wc -l) -ge $namespaces ]] || { echo "namespaces not ready" >&2; exit 1; }
+processes=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
+
+echo "$namespaces namespaces of $objects segments, $objects arrays of 8 and $objects queues each;" \
+  "$processes processes"
+printf '| flags | plain ms | CPU ms/scrape | body KiB |\n| --- | --- | --- | --- |\n'
+for flags in "" "--ipc.namespaces=all" "--collector.posix_shm.processes"; do
+  EXPORTER_ARGS="$flags" start_exporter
+  declare -A r=()
+  while read -r line; do
+    for pair in $line; do r[${pair%%=*}]=${pair#*=}; done
+  done < <("$build/bench/ipc_bench" --port "$port" --pid "$exporter_pid" --scrapes 15)
+  printf '| %s | %s | %s | %s |\n' "${flags:-(default)}" "${r[plain_ms]}" \
+    "${r[cpu_per_scrape_ms]}" "$((r[body_bytes] / 1024))"
+  kill "$exporter_pid" && wait "$exporter_pid" 2>/dev/null || true
+  exporter_pid=""
+done
