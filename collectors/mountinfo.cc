@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "text_fields.h"
+
 namespace ipc_exporter {
 namespace {
 
@@ -22,14 +24,6 @@ std::string DecodeOctalEscapes(std::string_view text) {
   return decoded;
 }
 
-/// Splits off the next space-separated field of `line`.
-std::string_view NextField(std::string_view& line) {
-  size_t end = line.find(' ');
-  std::string_view field = line.substr(0, end);
-  line.remove_prefix(end == std::string_view::npos ? line.size() : end + 1);
-  return field;
-}
-
 }  // namespace
 
 std::vector<MountEntry> ParseMountinfo(std::string_view mountinfo) {
@@ -44,10 +38,10 @@ std::vector<MountEntry> ParseMountinfo(std::string_view mountinfo) {
     std::string_view after = line.substr(separator + 3);
     std::string_view before = line.substr(0, separator);
     std::string_view fields[5];
-    for (std::string_view& field : fields) field = NextField(before);
+    for (std::string_view& field : fields) field = detail::NextField(before);
     if (fields[4].empty() || after.empty()) continue;
     mounts.push_back({DecodeOctalEscapes(fields[3]), DecodeOctalEscapes(fields[4]),
-                      std::string(NextField(after))});
+                      std::string(detail::NextField(after))});
   }
   return mounts;
 }

@@ -11,21 +11,10 @@
 #include <string>
 
 #include "task_pool.h"
+#include "text_fields.h"
 
 namespace ipc_exporter {
 namespace {
-
-std::string_view NextField(std::string_view& line) {
-  size_t start = line.find_first_not_of(' ');
-  if (start == std::string_view::npos) {
-    line = {};
-    return {};
-  }
-  size_t end = line.find(' ', start);
-  std::string_view field = line.substr(start, end - start);
-  line.remove_prefix(end == std::string_view::npos ? line.size() : end);
-  return field;
-}
 
 template <typename Number>
 bool ParseWhole(std::string_view text, Number* value, int base) {
@@ -91,7 +80,7 @@ std::vector<uint64_t> ParseMappedInodes(std::string_view maps, uint32_t major, u
     maps.remove_prefix(newline == std::string_view::npos ? maps.size() : newline + 1);
     // address perms offset device inode [path]
     std::string_view fields[5];
-    for (std::string_view& field : fields) field = NextField(line);
+    for (std::string_view& field : fields) field = detail::NextField(line);
     size_t colon = fields[3].find(':');
     uint32_t line_major = 0, line_minor = 0;
     uint64_t inode = 0;

@@ -5,24 +5,9 @@
 
 #include "ipc_namespaces.h"
 #include "task_pool.h"
+#include "text_fields.h"
 
 namespace ipc_exporter {
-namespace {
-
-/// Splits off the next whitespace-separated field of `line`.
-std::string_view NextField(std::string_view& line) {
-  size_t start = line.find_first_not_of(' ');
-  if (start == std::string_view::npos) {
-    line = {};
-    return {};
-  }
-  size_t end = line.find(' ', start);
-  std::string_view field = line.substr(start, end - start);
-  line.remove_prefix(end == std::string_view::npos ? line.size() : end);
-  return field;
-}
-
-}  // namespace
 
 std::vector<int32_t> ParseSysvAttachments(std::string_view maps) {
   std::vector<int32_t> shmids;
@@ -33,7 +18,7 @@ std::vector<int32_t> ParseSysvAttachments(std::string_view maps) {
     if (line.find("/SYSV") == std::string_view::npos) continue;  // the cheap test first
     // address perms offset device inode path
     std::string_view fields[6];
-    for (std::string_view& field : fields) field = NextField(line);
+    for (std::string_view& field : fields) field = detail::NextField(line);
     if (fields[5].substr(0, 5) != "/SYSV") continue;
     int32_t shmid = -1;
     auto [end, ec] = std::from_chars(fields[4].data(), fields[4].data() + fields[4].size(), shmid);

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string_view>
+
+namespace ipc_exporter::detail {
+
+/// Splits off the next field of `line`, fields being separated by runs of spaces (as in
+/// /proc/PID/maps, which pads its columns, and /proc/PID/mountinfo). Returns "" at the end.
+inline std::string_view NextField(std::string_view& line) {
+  size_t start = line.find_first_not_of(' ');
+  if (start == std::string_view::npos) {
+    line = {};
+    return {};
+  }
+  size_t end = line.find(' ', start);
+  std::string_view field = line.substr(start, end - start);
+  line.remove_prefix(end == std::string_view::npos ? line.size() : end);
+  return field;
+}
+
+}  // namespace ipc_exporter::detail
