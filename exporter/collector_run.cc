@@ -33,8 +33,9 @@ CollectorRun RunCollector(const std::string& name, Collector& collector, std::st
   run.status.success = errors.empty();
   if (!run.status.success) {
     run.status.error = errors.front();
+    const std::string problems = std::to_string(errors.size());  // the fields are views
     std::vector<LogField> fields = {
-        {"collector", name}, {"err", errors.front()}, {"problems", std::to_string(errors.size())}};
+        {"collector", name}, {"err", errors.front()}, {"problems", problems}};
     if (!ipc_namespace.empty()) fields.push_back({"ipc_namespace", ipc_namespace});
     Log(LogLevel::kError, "collector failed", fields);
   }
