@@ -25,6 +25,9 @@ struct CollectorSettings {
   // of a process in another namespace).
   std::string mqueue_mountinfo = "self/mountinfo";
   std::string mount_root;
+  // The paths above lead through another namespace's /proc/PID/root: they disappear when that
+  // process exits, which is no error (the namespace is read through another process, or is gone).
+  bool through_process_root = false;
 
   // --collector.NAME.max-series: per-object series per collector. Totals and limits stay exact
   // whatever the cap.

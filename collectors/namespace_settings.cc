@@ -52,6 +52,7 @@ std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
       own.mqueue_mountinfo.clear();
     } else {
       const std::string root = proc.PathOf(std::to_string(space.pid) + "/root");
+      own.through_process_root = true;
       own.dev_shm = root + "/dev/shm";
       if (!Claim(own.dev_shm, &claimed_shm)) own.dev_shm.clear();
       own.mqueue_mountinfo = std::to_string(space.pid) + "/mountinfo";

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <dirent.h>
+
 #include <memory>
+#include <string>
 
 #include "collector.h"
 
@@ -11,6 +14,11 @@ std::unique_ptr<Collector> CreatePosixShmCollector(const CollectorContext& conte
 
 /// Named POSIX semaphores: /dev/shm/sem.NAME (--path.devshm).
 std::unique_ptr<Collector> CreatePosixSemCollector(const CollectorContext& context);
+
+/// Opens the directory `dir` of POSIX objects for listing. Returns nullptr, for the caller to
+/// write nothing, if it was reached through the root of a process that has exited since (see
+/// CollectorSettings::through_process_root); throws std::runtime_error naming it otherwise.
+DIR* OpenPosixDirectory(const std::string& dir, const CollectorSettings& settings);
 
 /// POSIX message queues in the mqueue filesystem, and the fs.mqueue limits.
 std::unique_ptr<Collector> CreatePosixMqueueCollector(const CollectorContext& context);

@@ -30,10 +30,8 @@ class PosixSemCollector final : public Collector {
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     const std::string& dir = context_.settings.dev_shm;
     if (dir.empty()) return;  // another namespace's /dev/shm, reported there
-    DIR* listing = ::opendir(dir.c_str());
-    if (listing == nullptr) {
-      throw std::runtime_error("cannot list " + dir + ": " + std::strerror(errno));
-    }
+    DIR* listing = OpenPosixDirectory(dir, context_.settings);
+    if (listing == nullptr) return;
     std::vector<std::string> files;
     while (const dirent* entry = ::readdir(listing)) {
       if (std::strncmp(entry->d_name, "sem.", 4) == 0) files.emplace_back(entry->d_name);
@@ -67,8 +65,8 @@ class PosixSemCollector final : public Collector {
       // wrongly flags as an overlapping memcpy (-Wrestrict, GCC bug 105329).
       std::string name = "/";
       name.append(file, 4, std::string::npos);
-      semaphores.push_back({std::move(name), *word, info.st_uid, info.st_gid,
-                            static_cast<uint32_t>(info.st_mode)});
+      semaphores.push_back(
+          {std::move(name), *word, info.st_uid, info.st_gid, static_cast<uint32_t>(info.st_mode)});
     }
 
     out.Family("ipc_posix_sem_value",

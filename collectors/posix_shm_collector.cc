@@ -33,10 +33,8 @@ class PosixShmCollector final : public Collector {
   void Collect(ExpositionWriter& out, CollectReport&) override {
     const std::string& dir = context_.settings.dev_shm;
     if (dir.empty()) return;  // another namespace's /dev/shm, reported there
-    DIR* listing = ::opendir(dir.c_str());
-    if (listing == nullptr) {
-      throw std::runtime_error("cannot list " + dir + ": " + std::strerror(errno));
-    }
+    DIR* listing = OpenPosixDirectory(dir, context_.settings);
+    if (listing == nullptr) return;
     std::vector<SharedObject> objects;
     while (const dirent* entry = ::readdir(listing)) {
       const std::string file = entry->d_name;

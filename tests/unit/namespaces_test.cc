@@ -7,6 +7,7 @@
 #include "exposition_writer.h"
 #include "ipc_namespaces.h"
 #include "mountinfo.h"
+#include "posix_collectors.h"
 #include "posix_shm_holders.h"
 
 namespace ipc_exporter {
@@ -146,6 +147,17 @@ TEST(MappedInodes, FilesOfTheOneDeviceEachOnce) {
   EXPECT_EQ(ParseMappedInodes(maps, 8, 1), (std::vector<uint64_t>{4242}));
   EXPECT_EQ(ParseMappedInodes(maps, 0x10a, 0x1a), (std::vector<uint64_t>{99}));
   EXPECT_TRUE(ParseMappedInodes("", 0, 0x1a).empty());
+}
+
+TEST(PosixDirectory, AnExitedProcesssRootIsNoErrorButAMissingDevShmIs) {
+  const std::string gone = "/proc/2147483647/root/dev/shm";  // above pid_max: never a process
+  CollectorSettings through_root;
+  through_root.through_process_root = true;
+  EXPECT_EQ(OpenPosixDirectory(gone, through_root), nullptr);
+  EXPECT_THROW(OpenPosixDirectory(gone, CollectorSettings{}), std::runtime_error);
+  DIR* here = OpenPosixDirectory(".", CollectorSettings{});
+  ASSERT_NE(here, nullptr);
+  ::closedir(here);
 }
 
 }  // namespace
