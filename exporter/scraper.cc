@@ -223,17 +223,18 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
 }
 
 void Scraper::LogNamespaceProblems(const NamespacesScrape& scrape) {
-  // Once when it starts or changes, not on every scrape.
-  uint64_t denied = scrape.census.unreadable_processes;
+  uint64_t denied = 0;
   for (const SyscallResult& joined : scrape.joined) {
     if (joined.outcome == SyscallOutcome::kDenied) ++denied;
   }
-  if (denied == namespaces_denied_.exchange(denied) || denied == 0) return;
+  // Once when it starts or changes, not on every scrape: the metrics say it every time.
+  const uint64_t hidden = denied + scrape.census.unreadable_processes;
+  if (hidden == namespaces_hidden_.exchange(hidden) || hidden == 0) return;
   Log(LogLevel::kWarn,
       "some IPC namespaces cannot be collected: --ipc.namespaces=all needs CAP_SYS_ADMIN (setns) "
       "and CAP_SYS_PTRACE (other users' /proc/PID/ns/ipc)",
       {{"processes_unreadable", std::to_string(scrape.census.unreadable_processes)},
-       {"namespaces_denied", std::to_string(denied - scrape.census.unreadable_processes)}});
+       {"namespaces_denied", std::to_string(denied)}});
 }
 
 std::vector<CollectorStatus> Scraper::Statuses() const {

@@ -129,7 +129,8 @@ class Scraper {
   bool process_metrics_;
   std::function<void(ExpositionWriter&)> extra_metrics_;
   std::unique_ptr<CollectorFactories> all_namespaces_;  // null: the exporter's namespace only
-  std::atomic<uint64_t> namespaces_denied_{0};          // in the last scrape, to log changes only
+  // Namespaces denied plus processes unreadable in the last scrape, to log changes only.
+  std::atomic<uint64_t> namespaces_hidden_{0};
   std::atomic<uint64_t> collections_{0};
   std::shared_ptr<SpareBuffers> spare_ = std::make_shared<SpareBuffers>();
 
