@@ -11,6 +11,7 @@
 
 #include "mountinfo.h"
 #include "process_stat.h"
+#include "text_fields.h"
 
 namespace ipc_exporter {
 namespace {
@@ -110,9 +111,7 @@ std::vector<IpcNamespaceMount> FindIpcNamespaceMounts(std::string_view mountinfo
 
 std::string ContainerIdFromCgroup(std::string_view cgroup) {
   while (!cgroup.empty()) {
-    size_t end = cgroup.find('\n');
-    std::string_view line = cgroup.substr(0, end);
-    cgroup.remove_prefix(end == std::string_view::npos ? cgroup.size() : end + 1);
+    std::string_view line = detail::NextLine(cgroup);
     // "hierarchy-ID:controllers:path"; the innermost component that names a container wins.
     size_t second_colon = line.find(':', line.find(':') + 1);
     if (line.find(':') == std::string_view::npos || second_colon == std::string_view::npos) {

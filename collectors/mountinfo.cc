@@ -29,9 +29,7 @@ std::string DecodeOctalEscapes(std::string_view text) {
 std::vector<MountEntry> ParseMountinfo(std::string_view mountinfo) {
   std::vector<MountEntry> mounts;
   while (!mountinfo.empty()) {
-    size_t end = mountinfo.find('\n');
-    std::string_view line = mountinfo.substr(0, end);
-    mountinfo.remove_prefix(end == std::string_view::npos ? mountinfo.size() : end + 1);
+    std::string_view line = detail::NextLine(mountinfo);
     // "36 35 0:31 / /dev/mqueue rw,relatime shared:14 - mqueue mqueue rw"
     size_t separator = line.find(" - ");
     if (separator == std::string_view::npos) continue;

@@ -75,9 +75,7 @@ ProcessHoldings ReadHoldings(const ProcFs& proc, int32_t pid, dev_t device) {
 std::vector<uint64_t> ParseMappedInodes(std::string_view maps, uint32_t major, uint32_t minor) {
   std::vector<uint64_t> inodes;
   while (!maps.empty()) {
-    size_t newline = maps.find('\n');
-    std::string_view line = maps.substr(0, newline);
-    maps.remove_prefix(newline == std::string_view::npos ? maps.size() : newline + 1);
+    std::string_view line = detail::NextLine(maps);
     // address perms offset device inode [path]
     std::string_view fields[5];
     for (std::string_view& field : fields) field = detail::NextField(line);

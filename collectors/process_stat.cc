@@ -3,6 +3,8 @@
 #include <charconv>
 #include <vector>
 
+#include "text_fields.h"
+
 namespace ipc_exporter {
 namespace {
 
@@ -47,9 +49,7 @@ std::optional<ProcessStat> ParseProcessStat(std::string_view text) {
 
 std::optional<uint64_t> ParseBootTime(std::string_view text) {
   while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    std::string_view line = detail::NextLine(text);
     if (line.substr(0, 6) == "btime ") {
       uint64_t value = 0;
       if (ParseU64(line.substr(6), &value)) return value;

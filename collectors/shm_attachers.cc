@@ -12,9 +12,7 @@ namespace ipc_exporter {
 std::vector<int32_t> ParseSysvAttachments(std::string_view maps) {
   std::vector<int32_t> shmids;
   while (!maps.empty()) {
-    size_t newline = maps.find('\n');
-    std::string_view line = maps.substr(0, newline);
-    maps.remove_prefix(newline == std::string_view::npos ? maps.size() : newline + 1);
+    std::string_view line = detail::NextLine(maps);
     if (line.find("/SYSV") == std::string_view::npos) continue;  // the cheap test first
     // address perms offset device inode path
     std::string_view fields[6];

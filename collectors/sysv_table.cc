@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "text_fields.h"
+
 namespace ipc_exporter {
 namespace {
 
@@ -25,9 +27,7 @@ SysvTable::SysvTable(std::string_view text, std::string file) : file_(std::move(
   size_t line_number = 0;
   bool have_header = false;
   while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    std::string_view line = detail::NextLine(text);
     ++line_number;
     std::vector<std::string_view> fields = SplitFields(line);
     if (fields.empty()) continue;

@@ -4,6 +4,14 @@
 
 namespace ipc_exporter::detail {
 
+/// Splits off the next line of `text` (without its newline); the last line may lack one.
+inline std::string_view NextLine(std::string_view& text) {
+  size_t end = text.find('\n');
+  std::string_view line = text.substr(0, end);
+  text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  return line;
+}
+
 /// Splits off the next field of `line`, fields being separated by runs of spaces (as in
 /// /proc/PID/maps, which pads its columns, and /proc/PID/mountinfo). Returns "" at the end.
 inline std::string_view NextField(std::string_view& line) {
