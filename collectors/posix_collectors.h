@@ -16,7 +16,8 @@ std::unique_ptr<Collector> CreatePosixShmCollector(const CollectorContext& conte
 std::unique_ptr<Collector> CreatePosixSemCollector(const CollectorContext& context);
 
 /// Opens the directory `dir` of POSIX objects for listing. Returns nullptr, for the caller to
-/// write nothing, if it was reached through the root of a process that has exited since (see
+/// write nothing, if `dir` is "" (another namespace has this /dev/shm and reports it) or was
+/// reached through the root of a process that has exited since (see
 /// CollectorSettings::through_process_root); throws std::runtime_error naming it otherwise.
 DIR* OpenPosixDirectory(const std::string& dir, const CollectorSettings& settings);
 

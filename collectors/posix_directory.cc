@@ -7,6 +7,7 @@
 namespace ipc_exporter {
 
 DIR* OpenPosixDirectory(const std::string& dir, const CollectorSettings& settings) {
+  if (dir.empty()) return nullptr;
   DIR* listing = ::opendir(dir.c_str());
   if (listing != nullptr) return listing;
   // /proc/PID/root of an exited process: ENOENT, or ESRCH while it is being reaped.

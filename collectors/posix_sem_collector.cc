@@ -29,7 +29,6 @@ class PosixSemCollector final : public Collector {
 
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     const std::string& dir = context_.settings.dev_shm;
-    if (dir.empty()) return;  // another namespace's /dev/shm, reported there
     DIR* listing = OpenPosixDirectory(dir, context_.settings);
     if (listing == nullptr) return;
     std::vector<std::string> files;

@@ -155,6 +155,7 @@ TEST(PosixDirectory, AnExitedProcesssRootIsNoErrorButAMissingDevShmIs) {
   through_root.through_process_root = true;
   EXPECT_EQ(OpenPosixDirectory(gone, through_root), nullptr);
   EXPECT_THROW(OpenPosixDirectory(gone, CollectorSettings{}), std::runtime_error);
+  EXPECT_EQ(OpenPosixDirectory("", CollectorSettings{}), nullptr);  // another namespace's
   DIR* here = OpenPosixDirectory(".", CollectorSettings{});
   ASSERT_NE(here, nullptr);
   ::closedir(here);
