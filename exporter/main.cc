@@ -29,19 +29,10 @@
 namespace ipc_exporter {
 namespace {
 
-std::vector<Scraper::NamedCollector> CreateCollectors(const Options& options,
+/// The factories of the enabled collectors, in table order (the order of options.collectors),
+/// with the context they make collectors with.
+Scraper::CollectorFactories EnabledCollectorFactories(const Options& options,
                                                       const CollectorContext& context) {
-  std::vector<Scraper::NamedCollector> collectors;
-  for (const CollectorInfo& info : AllCollectors()) {
-    for (const std::string& name : options.collectors) {
-      if (name == info.name) collectors.push_back({name, info.create(context)});
-    }
-  }
-  return collectors;
-}
-
-Scraper::CollectorFactories CollectorFactoriesOf(const Options& options,
-                                                 const CollectorContext& context) {
   Scraper::CollectorFactories factories{{}, context};
   for (const CollectorInfo& info : AllCollectors()) {
     for (const std::string& name : options.collectors) {
@@ -49,6 +40,15 @@ Scraper::CollectorFactories CollectorFactoriesOf(const Options& options,
     }
   }
   return factories;
+}
+
+std::vector<Scraper::NamedCollector> CreateCollectors(
+    const Options& options, const Scraper::CollectorFactories& factories) {
+  std::vector<Scraper::NamedCollector> collectors;
+  for (size_t i = 0; i < factories.create.size(); ++i) {
+    collectors.push_back({options.collectors[i], factories.create[i](factories.context)});
+  }
+  return collectors;
 }
 
 std::string JoinNames(const std::vector<std::string>& names) {
@@ -141,8 +141,9 @@ int Run(const Options& options) {
   settings.msg_max_series = options.max_series.at("msg");
   CollectorContext context{proc, syscalls, names, settings,
                            [] { return static_cast<int64_t>(std::time(nullptr)); }};
-  Scraper scraper(CreateCollectors(options, context), /*process_metrics=*/!options.once);
-  if (options.all_namespaces) scraper.CollectAllNamespaces(CollectorFactoriesOf(options, context));
+  Scraper::CollectorFactories factories = EnabledCollectorFactories(options, context);
+  Scraper scraper(CreateCollectors(options, factories), /*process_metrics=*/!options.once);
+  if (options.all_namespaces) scraper.CollectAllNamespaces(std::move(factories));
 
   if (options.once) {
     std::shared_ptr<const ScrapeResult> result = scraper.Scrape();
