@@ -20,11 +20,11 @@ struct CollectorSettings {
   bool posix_shm_processes = false;           // --collector.posix_shm.processes
   int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold
   std::string dev_shm = "/dev/shm";           // --path.devshm; "" = none of this namespace's
-  // Where to look for the mqueue mount: a mountinfo file below the proc root ("" = no mount
-  // namespace to look in), and what to put before the mount points it names (the /proc/PID/root
-  // of a process in another namespace).
+  // The mqueue mount: looked up on every scrape in this mountinfo file below the proc root, or,
+  // where that is "" (another namespace, whose mount was found when the namespace was), this
+  // directory ("" = none this namespace may list).
   std::string mqueue_mountinfo = "self/mountinfo";
-  std::string mount_root;
+  std::string mqueue_directory;
   // The paths above lead through another namespace's /proc/PID/root: they disappear when that
   // process exits, which is no error (the namespace is read through another process, or is gone).
   bool through_process_root = false;

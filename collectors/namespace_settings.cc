@@ -46,7 +46,7 @@ std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
     CollectorSettings own = base;
     if (space.inode == census.self_inode) {
       Claim(base.dev_shm, &claimed_shm);
-      Claim(MqueueDirectory(proc, base.mqueue_mountinfo, base.mount_root), &claimed_mqueue);
+      Claim(MqueueDirectory(proc, base.mqueue_mountinfo, ""), &claimed_mqueue);
     } else if (space.pid == 0) {
       own.dev_shm.clear();
       own.mqueue_mountinfo.clear();
@@ -55,11 +55,9 @@ std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
       own.through_process_root = true;
       own.dev_shm = root + "/dev/shm";
       if (!Claim(own.dev_shm, &claimed_shm)) own.dev_shm.clear();
-      own.mqueue_mountinfo = std::to_string(space.pid) + "/mountinfo";
-      own.mount_root = root;
-      if (!Claim(MqueueDirectory(proc, own.mqueue_mountinfo, root), &claimed_mqueue)) {
-        own.mqueue_mountinfo.clear();
-      }
+      own.mqueue_mountinfo.clear();  // found here, once
+      std::string mqueue = MqueueDirectory(proc, std::to_string(space.pid) + "/mountinfo", root);
+      if (Claim(mqueue, &claimed_mqueue)) own.mqueue_directory = std::move(mqueue);
     }
     settings.push_back(std::move(own));
   }

@@ -32,11 +32,11 @@ class PosixMqueueCollector final : public Collector {
     const ProcFs& proc = context_.proc;
     std::optional<std::string> mount;
     if (!context_.settings.mqueue_mountinfo.empty()) {
-      // Missing only for another namespace's process that exited since it was found.
       std::optional<std::string> mountinfo =
           proc.ReadFileIfExists(context_.settings.mqueue_mountinfo);
       if (mountinfo) mount = FindMqueueMount(*mountinfo);
-      if (mount) mount = context_.settings.mount_root + *mount;
+    } else if (!context_.settings.mqueue_directory.empty()) {
+      mount = context_.settings.mqueue_directory;
     }
     std::vector<PosixQueue> queues;
     if (mount) queues = ReadQueues(*mount, report);
