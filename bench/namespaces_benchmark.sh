@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What --ipc.namespaces=all and --collector.posix_shm.processes cost. Starts NAMESPACES children
-# that each unshare an IPC namespace holding OBJECTS segments, arrays of 8 semaphores and queues,
-# then measures the exporter (median of 15 scrapes, and its CPU per scrape) with each set of
-# flags. Needs root; every child is stopped by its pid at the end, and their objects go with
+# that each unshare an IPC namespace (and a mount namespace with its own /dev/shm) holding OBJECTS
+# segments, arrays of 8 semaphores and queues, then measures the exporter (median of 15 scrapes,
+# and its CPU per scrape) with each set of flags. Needs root; every child is stopped by its pid at the end, and their objects go with
 # their namespaces.
 #
 #   bench/namespaces_benchmark.sh [NAMESPACES] [OBJECTS]     (default 20 50)
@@ -33,7 +33,9 @@ trap cleanup EXIT
 source bench/exporter_control.sh
 
 for i in $(seq "$namespaces"); do
-  unshare --ipc sh -c "for j in \$(seq $objects); do ipcmk -M 4096 -S 8 -Q >/dev/null; done
+  # Each its own /dev/shm too, as a container has (a private mount namespace, gone with it).
+  unshare --ipc --mount sh -c "mount -t tmpfs -o size=1m tmpfs /dev/shm
+                       for j in \$(seq $objects); do ipcmk -M 4096 -S 8 -Q >/dev/null; done
                        touch $ready/$i; exec sleep 3600" &
   children+=($!)
 done
@@ -47,7 +49,8 @@ processes=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
 echo "$namespaces namespaces of $objects segments, $objects arrays of 8 and $objects queues each;" \
   "$processes processes"
 printf '| flags | plain ms | CPU ms/scrape | body KiB |\n| --- | --- | --- | --- |\n'
-for flags in "" "--ipc.namespaces=all" "--collector.posix_shm.processes"; do
+for flags in "" "--ipc.namespaces=all" "--collector.posix_shm.processes" \
+  "--ipc.namespaces=all --collector.posix_shm.processes"; do
   EXPORTER_ARGS="$flags" start_exporter
   declare -A r=()
   while read -r line; do

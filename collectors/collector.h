@@ -14,10 +14,15 @@
 
 namespace ipc_exporter {
 
+struct FileHolders;  // posix_shm_holders.h
+
 /// Collector flags (--collector.NAME.*).
 struct CollectorSettings {
-  bool shm_attachers = false;                 // --collector.shm.attachers
-  bool posix_shm_processes = false;           // --collector.posix_shm.processes
+  bool shm_attachers = false;        // --collector.shm.attachers
+  bool posix_shm_processes = false;  // --collector.posix_shm.processes
+  // With posix_shm_processes: who maps or holds the files of this /dev/shm, when found already
+  // for several namespaces in one scan of the processes; null = the collector scans itself.
+  std::shared_ptr<const FileHolders> posix_shm_holders;
   int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold
   std::string dev_shm = "/dev/shm";           // --path.devshm; "" = none of this namespace's
   // The mqueue mount: looked up on every scrape in this mountinfo file below the proc root, or,

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "posix_parsers.h"
+#include "posix_shm_holders.h"
 
 namespace ipc_exporter {
 namespace {
@@ -29,10 +30,11 @@ std::string MqueueDirectory(const ProcFs& proc, const std::string& mountinfo,
   }
 }
 
-/// True if `path` is a filesystem not yet claimed by an earlier namespace; claims it.
-bool Claim(const std::string& path, std::set<dev_t>* claimed) {
+/// The filesystem at `path` if no earlier namespace has claimed it; claims it.
+std::optional<dev_t> Claim(const std::string& path, std::set<dev_t>* claimed) {
   std::optional<dev_t> device = DeviceOf(path);
-  return device && claimed->insert(*device).second;
+  if (!device || !claimed->insert(*device).second) return std::nullopt;
+  return device;
 }
 
 }  // namespace
@@ -42,6 +44,7 @@ std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
                                                     const CollectorSettings& base) {
   std::set<dev_t> claimed_shm, claimed_mqueue;
   std::vector<CollectorSettings> settings;
+  std::vector<dev_t> other_shm_devices;  // the other namespaces' own /dev/shm filesystems
   for (const IpcNamespace& space : census.namespaces) {
     CollectorSettings own = base;
     if (space.inode == census.self_inode) {
@@ -54,12 +57,23 @@ std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
       const std::string root = proc.PathOf(std::to_string(space.pid) + "/root");
       own.through_process_root = true;
       own.dev_shm = root + "/dev/shm";
-      if (!Claim(own.dev_shm, &claimed_shm)) own.dev_shm.clear();
+      if (std::optional<dev_t> device = Claim(own.dev_shm, &claimed_shm)) {
+        other_shm_devices.push_back(*device);
+      } else {
+        own.dev_shm.clear();
+      }
       own.mqueue_mountinfo.clear();  // found here, once
       std::string mqueue = MqueueDirectory(proc, std::to_string(space.pid) + "/mountinfo", root);
       if (Claim(mqueue, &claimed_mqueue)) own.mqueue_directory = std::move(mqueue);
     }
     settings.push_back(std::move(own));
+  }
+  // One scan of every process's maps and fds serves all those /dev/shm, instead of one each.
+  if (base.posix_shm_processes && !other_shm_devices.empty()) {
+    auto holders = std::make_shared<const FileHolders>(FindFileHolders(proc, other_shm_devices));
+    for (CollectorSettings& own : settings) {
+      if (own.through_process_root && !own.dev_shm.empty()) own.posix_shm_holders = holders;
+    }
   }
   return settings;
 }

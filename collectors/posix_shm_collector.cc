@@ -64,7 +64,12 @@ class PosixShmCollector final : public Collector {
                "Unix time of the POSIX shared memory object's last modification (/dev/shm).");
     for (const SharedObject& o : objects) out.Sample({{"name", o.name}}, o.modified);
     if (context_.settings.posix_shm_processes && stated) {
-      WriteHolders(out, objects, FindFileHolders(context_.proc, directory.st_dev));
+      // Under --ipc.namespaces=all the other namespaces share one scan of the processes.
+      std::shared_ptr<const FileHolders> holders = context_.settings.posix_shm_holders;
+      if (!holders) {
+        holders = std::make_shared<FileHolders>(FindFileHolders(context_.proc, {directory.st_dev}));
+      }
+      WriteHolders(out, objects, directory.st_dev, *holders);
     }
     WriteFileOwnershipInfo(
         out, "ipc_posix_shm_object_info",
@@ -79,11 +84,8 @@ class PosixShmCollector final : public Collector {
 
  private:
   static void WriteHolders(ExpositionWriter& out, const std::vector<SharedObject>& objects,
-                           const FileHolders& holders) {
-    auto holding = [&](const SharedObject& o) {
-      auto found = holders.processes_by_inode.find(o.inode);
-      return found == holders.processes_by_inode.end() ? uint64_t{0} : found->second;
-    };
+                           dev_t device, const FileHolders& holders) {
+    auto holding = [&](const SharedObject& o) { return holders.ProcessesOf({device, o.inode}); };
     out.Family("ipc_posix_shm_object_mapped_processes",
                "Processes that map the POSIX shared memory object or hold it open "
                "(/proc/PID/maps and /proc/PID/fd of every process the exporter may read).");

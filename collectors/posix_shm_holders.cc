@@ -22,9 +22,9 @@ bool ParseWhole(std::string_view text, Number* value, int base) {
   return ec == std::errc() && end == text.data() + text.size() && !text.empty();
 }
 
-/// What one process maps or holds of the device, or that it could not be read.
+/// What one process maps or holds of the devices, or that it could not be read.
 struct ProcessHoldings {
-  std::vector<uint64_t> inodes;
+  std::vector<FileId> files;
   bool unreadable = false;
 };
 
@@ -33,13 +33,17 @@ bool StillExists(const ProcFs& proc, int32_t pid) {
   return ::stat(proc.PathOf(std::to_string(pid)).c_str(), &info) == 0;
 }
 
-ProcessHoldings ReadHoldings(const ProcFs& proc, int32_t pid, dev_t device) {
+bool IsOneOf(dev_t device, const std::vector<dev_t>& devices) {
+  return std::binary_search(devices.begin(), devices.end(), device);
+}
+
+ProcessHoldings ReadHoldings(const ProcFs& proc, int32_t pid, const std::vector<dev_t>& devices) {
   ProcessHoldings holdings;
   const std::string directory = std::to_string(pid);
   try {
     std::optional<std::string> maps = proc.ReadFileIfExists(directory + "/maps");
     if (!maps) return holdings;  // exited
-    holdings.inodes = ParseMappedInodes(*maps, major(device), minor(device));
+    holdings.files = ParseMappedFiles(*maps, devices);
   } catch (const ProcFsError&) {
     holdings.unreadable = StillExists(proc, pid);
     return holdings;
@@ -58,22 +62,22 @@ ProcessHoldings ReadHoldings(const ProcFs& proc, int32_t pid, dev_t device) {
     ssize_t length = ::readlinkat(::dirfd(fds), entry->d_name, target, sizeof(target));
     if (length <= 0 || target[0] != '/') continue;
     struct stat info {};
-    if (::fstatat(::dirfd(fds), entry->d_name, &info, 0) == 0 && info.st_dev == device &&
+    if (::fstatat(::dirfd(fds), entry->d_name, &info, 0) == 0 && IsOneOf(info.st_dev, devices) &&
         S_ISREG(info.st_mode)) {
-      holdings.inodes.push_back(info.st_ino);
+      holdings.files.push_back({info.st_dev, info.st_ino});
     }
   }
   ::closedir(fds);
-  std::sort(holdings.inodes.begin(), holdings.inodes.end());
-  holdings.inodes.erase(std::unique(holdings.inodes.begin(), holdings.inodes.end()),
-                        holdings.inodes.end());
+  std::sort(holdings.files.begin(), holdings.files.end());
+  holdings.files.erase(std::unique(holdings.files.begin(), holdings.files.end()),
+                       holdings.files.end());
   return holdings;
 }
 
 }  // namespace
 
-std::vector<uint64_t> ParseMappedInodes(std::string_view maps, uint32_t major, uint32_t minor) {
-  std::vector<uint64_t> inodes;
+std::vector<FileId> ParseMappedFiles(std::string_view maps, const std::vector<dev_t>& devices) {
+  std::vector<FileId> files;
   while (!maps.empty()) {
     std::string_view line = detail::NextLine(maps);
     // address perms offset device inode [path]
@@ -88,23 +92,25 @@ std::vector<uint64_t> ParseMappedInodes(std::string_view maps, uint32_t major, u
         !ParseWhole(fields[4], &inode, 10) || inode == 0) {
       continue;
     }
-    if (line_major == major && line_minor == minor) inodes.push_back(inode);
+    const dev_t device = makedev(line_major, line_minor);
+    if (IsOneOf(device, devices)) files.push_back({device, inode});
   }
-  std::sort(inodes.begin(), inodes.end());
-  inodes.erase(std::unique(inodes.begin(), inodes.end()), inodes.end());
-  return inodes;
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
 }
 
-FileHolders FindFileHolders(const ProcFs& proc, dev_t device) {
+FileHolders FindFileHolders(const ProcFs& proc, std::vector<dev_t> devices) {
+  std::sort(devices.begin(), devices.end());
   const std::vector<int32_t> pids = proc.ListPids();
   std::vector<ProcessHoldings> holdings(pids.size());
   ParallelSlices(pids.size(), 32, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) holdings[i] = ReadHoldings(proc, pids[i], device);
+    for (size_t i = begin; i < end; ++i) holdings[i] = ReadHoldings(proc, pids[i], devices);
   });
   FileHolders holders;
   for (const ProcessHoldings& process : holdings) {
     if (process.unreadable) ++holders.unreadable_processes;
-    for (uint64_t inode : process.inodes) ++holders.processes_by_inode[inode];
+    for (const FileId& file : process.files) ++holders.processes_by_file[file];
   }
   return holders;
 }

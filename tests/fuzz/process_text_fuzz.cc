@@ -1,6 +1,8 @@
 // libFuzzer target: the parsers of per-process /proc text: /proc/PID/stat, /proc/stat,
 // /proc/PID/maps (SysV attachments and mapped inodes), /proc/PID/mountinfo, /proc/PID/cgroup
 // and the /proc/PID/ns/ipc link.
+#include <sys/sysmacros.h>
+
 #include <string_view>
 
 #include "ipc_namespaces.h"
@@ -17,8 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (int32_t shmid : ParseSysvAttachments(text)) {
     if (shmid < 0) __builtin_trap();
   }
-  for (uint64_t inode : ParseMappedInodes(text, 0, 0x1a)) {
-    if (inode == 0) __builtin_trap();  // inode 0 is an anonymous mapping, never a file
+  const dev_t shm = makedev(0, 0x1a);
+  for (const FileId& file : ParseMappedFiles(text, {shm})) {
+    // inode 0 is an anonymous mapping, never a file; only the asked-for device comes back
+    if (file.inode == 0 || file.device != shm) __builtin_trap();
   }
   for (const MountEntry& mount : ParseMountinfo(text)) {
     if (mount.mount_point.empty() || mount.fstype.find(' ') != std::string::npos) {

@@ -35,8 +35,9 @@ struct ChildPlan {
   int semaphores = 0;            // an array with values 7, 8, 9, ...
   int messages = 0;              // a queue holding this many messages of 10 bytes
   const char* shmmni = nullptr;  // written to the namespace's kernel.shmmni
-  const char* posix_shm = nullptr;  // /dev/shm/NAME of 8192 bytes (with own_mounts)
-  const char* mqueue = nullptr;     // a POSIX queue "/NAME" holding "abc" (with own_mounts)
+  const char* posix_shm = nullptr;       // /dev/shm/NAME of 8192 bytes (with own_mounts)
+  const char* posix_shm_held = nullptr;  // another, which the child keeps open
+  const char* mqueue = nullptr;          // a POSIX queue "/NAME" holding "abc" (with own_mounts)
 };
 
 /// The ids the child got, or the step that failed and its errno.
@@ -102,6 +103,10 @@ void RunPlan(const ChildPlan& plan, int fd) {
     int object = ::open(plan.posix_shm, O_CREAT | O_EXCL | O_RDWR, 0600);
     if (object < 0 || ::ftruncate(object, 8192) != 0) ReportAndWait(fd, &report, "shm_open");
     ::close(object);
+  }
+  if (plan.posix_shm_held != nullptr &&
+      ::open(plan.posix_shm_held, O_CREAT | O_EXCL | O_RDWR, 0600) < 0) {
+    ReportAndWait(fd, &report, "open held");
   }
   if (plan.mqueue != nullptr) {
     mq_attr attributes{};
@@ -294,6 +299,32 @@ TEST(IpcNamespaces, PosixObjectsOfANamespaceWithItsOwnMounts) {
             "32");
   EXPECT_EQ(FindSamples(s, "ipc_posix_mqueue_messages", {{"name", queue}}).size(), 1u);
   EXPECT_EQ(FindSample(s, "ipc_posix_mqueues", {{"ipc_namespace", child.label()}}), "1");
+}
+
+TEST(IpcNamespaces, HoldersOfEachNamespacesPosixObjects) {
+  // Two namespaces with their own /dev/shm, each holding one of its two objects open: one scan
+  // of the processes serves both, and each object is counted in its own namespace only.
+  ChildPlan plan;
+  plan.own_mounts = true;
+  plan.posix_shm = "/dev/shm/ipc-exporter-ns-unheld";
+  plan.posix_shm_held = "/dev/shm/ipc-exporter-ns-held";
+  NamespacedChild first(plan), second(plan);
+  ExporterProcess exporter({"--ipc.namespaces=all", "--collector.posix_shm.processes"});
+  std::vector<ParsedSample> s = ScrapeAll(exporter);
+  for (const NamespacedChild* child : {&first, &second}) {
+    EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_mapped_processes",
+                         {{"ipc_namespace", child->label()}, {"name", "/ipc-exporter-ns-held"}}),
+              "1");
+    EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_orphaned",
+                         {{"ipc_namespace", child->label()}, {"name", "/ipc-exporter-ns-held"}}),
+              "0");
+    EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_mapped_processes",
+                         {{"ipc_namespace", child->label()}, {"name", "/ipc-exporter-ns-unheld"}}),
+              "0");
+    EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_orphaned",
+                         {{"ipc_namespace", child->label()}, {"name", "/ipc-exporter-ns-unheld"}}),
+              "1");
+  }
 }
 
 TEST(IpcNamespaces, ANamespaceKeptOnlyByABindMount) {

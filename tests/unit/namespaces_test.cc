@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
+#include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -143,10 +145,17 @@ TEST(MappedInodes, FilesOfTheOneDeviceEachOnce) {
       "garbage\n"
       "7f010000-7f011000 rw-s 00000000 00:1a notanumber                 /dev/shm/x\n"
       "7f011000-7f012000 rw-s 00000000 00:1a";
-  EXPECT_EQ(ParseMappedInodes(maps, 0, 0x1a), (std::vector<uint64_t>{17, 4242}));
-  EXPECT_EQ(ParseMappedInodes(maps, 8, 1), (std::vector<uint64_t>{4242}));
-  EXPECT_EQ(ParseMappedInodes(maps, 0x10a, 0x1a), (std::vector<uint64_t>{99}));
-  EXPECT_TRUE(ParseMappedInodes("", 0, 0x1a).empty());
+  const dev_t shm = makedev(0, 0x1a), disk = makedev(8, 1), other = makedev(0x10a, 0x1a);
+  EXPECT_EQ(ParseMappedFiles(maps, {shm}), (std::vector<FileId>{{shm, 17}, {shm, 4242}}));
+  EXPECT_EQ(ParseMappedFiles(maps, {disk}), (std::vector<FileId>{{disk, 4242}}));
+  EXPECT_EQ(ParseMappedFiles(maps, {other}), (std::vector<FileId>{{other, 99}}));
+  EXPECT_TRUE(ParseMappedFiles("", {shm}).empty());
+  // Several devices in one pass (sorted, as FindFileHolders passes them).
+  std::vector<dev_t> both = {shm, other};
+  std::sort(both.begin(), both.end());
+  std::vector<FileId> expected = {{shm, 17}, {shm, 4242}, {other, 99}};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(ParseMappedFiles(maps, both), expected);
 }
 
 TEST(PosixDirectory, AnExitedProcesssRootIsNoErrorButAMissingDevShmIs) {
