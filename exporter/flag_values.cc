@@ -60,7 +60,9 @@ std::optional<int64_t> ParseDurationSeconds(const std::string& text) {
       default:
         return std::nullopt;
     }
-    if (number > INT64_MAX / unit / 2) return std::nullopt;
+    // Both the term and the running sum must fit: "9999...9d" overflows the product, and many
+    // large terms ("2562047788015h2562047788015h...") overflow the sum.
+    if (number > (INT64_MAX - total) / unit) return std::nullopt;
     total += number * unit;
     at = next + 1;
   }

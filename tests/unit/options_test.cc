@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <sstream>
 
 namespace ipc_exporter {
@@ -131,6 +132,16 @@ TEST(ParseDurationSeconds, Table) {
   for (const char* bad : {"", "5", "m", "5x", "-5m", "1.5h", "5m3", "99999999999999999999d"}) {
     EXPECT_EQ(ParseDurationSeconds(bad), std::nullopt) << bad;
   }
+}
+
+// Each term fits on its own, their sum does not: found by http_inputs_fuzz (signed overflow).
+TEST(ParseDurationSeconds, RejectsASumThatOverflows) {
+  const std::string term = std::to_string(INT64_MAX / 3600) + "h";  // 2562047788015h
+  EXPECT_EQ(ParseDurationSeconds(term), (INT64_MAX / 3600) * 3600);
+  EXPECT_EQ(ParseDurationSeconds(term + term), std::nullopt);
+  EXPECT_EQ(ParseDurationSeconds(term + "3600s"), std::nullopt);
+  EXPECT_EQ(ParseDurationSeconds(std::to_string(INT64_MAX) + "s"), INT64_MAX);
+  EXPECT_EQ(ParseDurationSeconds(std::to_string(INT64_MAX) + "s1s"), std::nullopt);
 }
 
 TEST(ParseCommandLine, DiagnosisFlags) {
