@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for SECONDS each, starting from the committed corpus (read only: new
 # inputs go to a scratch directory). A crash, a sanitizer report or a broken invariant fails.
+# Each run takes a fresh random seed, so CI keeps exploring; the seed is printed so a failure can
+# be replayed with -seed=N, and a crashing input belongs in the corpus once fixed.
 #
 #   run_fuzzers.sh BUILD_DIR [SECONDS]
 set -euo pipefail
@@ -17,7 +19,7 @@ for target in "${targets[@]}"; do
   (cd "$scratch" && "$build/tests/fuzz/${target}_fuzz" -max_total_time="$seconds" \
     -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     "$scratch/$target" "$here/corpus/$target") >"$scratch/$target.log" 2>&1 || status=$?
-  grep -E 'stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs' "$scratch/$target.log" || true
+  grep -E 'INFO: Seed:|stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs' "$scratch/$target.log" || true
   if [[ $status -ne 0 ]]; then
     echo "FAIL: ${target}_fuzz exited with $status:" >&2
     tail -40 "$scratch/$target.log" >&2
