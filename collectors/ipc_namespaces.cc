@@ -82,8 +82,7 @@ std::string ContainerIdOfComponent(std::string_view component) {
 std::optional<uint64_t> ParseIpcNamespaceLink(std::string_view link) {
   if (!StripPrefix(link, "ipc:[") || !StripSuffix(link, "]")) return std::nullopt;
   uint64_t inode = 0;
-  auto [end, ec] = std::from_chars(link.data(), link.data() + link.size(), inode);
-  if (ec != std::errc() || end != link.data() + link.size() || link.empty()) return std::nullopt;
+  if (!detail::ParseWholeNumber(link, &inode)) return std::nullopt;
   return inode;
 }
 

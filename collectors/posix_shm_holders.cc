@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <string>
 
 #include "task_pool.h"
@@ -15,12 +14,6 @@
 
 namespace ipc_exporter {
 namespace {
-
-template <typename Number>
-bool ParseWhole(std::string_view text, Number* value, int base) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value, base);
-  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
-}
 
 /// What one process maps or holds of the devices, or that it could not be read.
 struct ProcessHoldings {
@@ -87,9 +80,9 @@ std::vector<FileId> ParseMappedFiles(std::string_view maps, const std::vector<de
     uint32_t line_major = 0, line_minor = 0;
     uint64_t inode = 0;
     if (colon == std::string_view::npos ||
-        !ParseWhole(fields[3].substr(0, colon), &line_major, 16) ||
-        !ParseWhole(fields[3].substr(colon + 1), &line_minor, 16) ||
-        !ParseWhole(fields[4], &inode, 10) || inode == 0) {
+        !detail::ParseWholeNumber(fields[3].substr(0, colon), &line_major, 16) ||
+        !detail::ParseWholeNumber(fields[3].substr(colon + 1), &line_minor, 16) ||
+        !detail::ParseWholeNumber(fields[4], &inode) || inode == 0) {
       continue;
     }
     const dev_t device = makedev(line_major, line_minor);

@@ -6,8 +6,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
+
+#include "text_fields.h"
 
 namespace ipc_exporter {
 namespace {
@@ -79,8 +80,7 @@ std::vector<int32_t> ProcFs::ListPids() const {
   while (const dirent* entry = ::readdir(dir)) {
     std::string_view name = entry->d_name;
     int32_t pid = 0;
-    auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
-    if (ec == std::errc() && end == name.data() + name.size() && pid > 0) pids.push_back(pid);
+    if (detail::ParseWholeNumber(name, &pid) && pid > 0) pids.push_back(pid);
   }
   ::closedir(dir);
   std::sort(pids.begin(), pids.end());

@@ -1,20 +1,10 @@
 #include "process_stat.h"
 
-#include <charconv>
 #include <vector>
 
 #include "text_fields.h"
 
 namespace ipc_exporter {
-namespace {
-
-bool ParseU64(std::string_view text, uint64_t* value) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-}  // namespace
-
 std::optional<ProcessStat> ParseProcessStat(std::string_view text) {
   size_t open = text.find('(');
   size_t close = text.rfind(')');
@@ -37,11 +27,11 @@ std::optional<ProcessStat> ParseProcessStat(std::string_view text) {
   // fields[0] is field 3, so field N is fields[N - 3].
   if (fields.size() < 22) return std::nullopt;
   stat.state = fields[0].size() == 1 ? fields[0][0] : '?';
-  if (!ParseU64(fields[14 - 3], &stat.user_ticks) ||
-      !ParseU64(fields[15 - 3], &stat.system_ticks) ||
-      !ParseU64(fields[22 - 3], &stat.start_ticks) ||
-      !ParseU64(fields[23 - 3], &stat.virtual_bytes) ||
-      !ParseU64(fields[24 - 3], &stat.resident_pages)) {
+  if (!detail::ParseWholeNumber(fields[14 - 3], &stat.user_ticks) ||
+      !detail::ParseWholeNumber(fields[15 - 3], &stat.system_ticks) ||
+      !detail::ParseWholeNumber(fields[22 - 3], &stat.start_ticks) ||
+      !detail::ParseWholeNumber(fields[23 - 3], &stat.virtual_bytes) ||
+      !detail::ParseWholeNumber(fields[24 - 3], &stat.resident_pages)) {
     return std::nullopt;
   }
   return stat;
@@ -52,7 +42,7 @@ std::optional<uint64_t> ParseBootTime(std::string_view text) {
     std::string_view line = detail::NextLine(text);
     if (line.substr(0, 6) == "btime ") {
       uint64_t value = 0;
-      if (ParseU64(line.substr(6), &value)) return value;
+      if (detail::ParseWholeNumber(line.substr(6), &value)) return value;
       return std::nullopt;
     }
   }

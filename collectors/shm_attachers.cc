@@ -1,7 +1,6 @@
 #include "shm_attachers.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "ipc_namespaces.h"
 #include "task_pool.h"
@@ -19,8 +18,7 @@ std::vector<int32_t> ParseSysvAttachments(std::string_view maps) {
     for (std::string_view& field : fields) field = detail::NextField(line);
     if (fields[5].substr(0, 5) != "/SYSV") continue;
     int32_t shmid = -1;
-    auto [end, ec] = std::from_chars(fields[4].data(), fields[4].data() + fields[4].size(), shmid);
-    if (ec != std::errc() || end != fields[4].data() + fields[4].size() || shmid < 0) continue;
+    if (!detail::ParseWholeNumber(fields[4], &shmid) || shmid < 0) continue;
     shmids.push_back(shmid);
   }
   std::sort(shmids.begin(), shmids.end());

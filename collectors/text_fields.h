@@ -1,5 +1,6 @@
 #pragma once
 
+#include <charconv>
 #include <string_view>
 
 namespace ipc_exporter::detail {
@@ -24,6 +25,14 @@ inline std::string_view NextField(std::string_view& line) {
   std::string_view field = line.substr(start, end - start);
   line.remove_prefix(end == std::string_view::npos ? line.size() : end);
   return field;
+}
+
+/// Parses all of `text` as a number in `base`. False if it is empty, has anything else in it, or
+/// does not fit in `Number` (a negative number for an unsigned one included).
+template <typename Number>
+bool ParseWholeNumber(std::string_view text, Number* value, int base = 10) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value, base);
+  return ec == std::errc() && end == text.data() + text.size();
 }
 
 }  // namespace ipc_exporter::detail
