@@ -57,6 +57,26 @@ NamespacesScrape CollectOtherNamespaces(const Scraper::CollectorFactories& facto
   return scrape;
 }
 
+SkippedNamespaces CountSkippedNamespaces(const NamespacesScrape& scrape) {
+  SkippedNamespaces skipped;
+  for (size_t i = 1; i < scrape.joined.size(); ++i) {
+    switch (scrape.joined[i].outcome) {
+      case SyscallOutcome::kOk:
+        break;
+      case SyscallOutcome::kGone:
+        ++skipped.vanished;
+        break;
+      case SyscallOutcome::kDenied:
+        ++skipped.denied;
+        break;
+      case SyscallOutcome::kFailed:
+        ++skipped.failed;
+        break;
+    }
+  }
+  return skipped;
+}
+
 void WriteNamespaceFamilies(ExpositionWriter& out, const NamespacesScrape& scrape) {
   const std::vector<IpcNamespace>& spaces = scrape.census.namespaces;
   auto listed = [&](size_t i) {  // the own namespace, and every other that did not vanish
@@ -82,28 +102,13 @@ void WriteNamespaceFamilies(ExpositionWriter& out, const NamespacesScrape& scrap
   out.Family("ipc_namespaces", "Number of IPC namespaces on the host (/proc/PID/ns/ipc).");
   out.Sample({}, count);
 
-  uint64_t denied = 0, vanished = 0, failed = 0;
-  for (size_t i = 1; i < spaces.size(); ++i) {
-    switch (scrape.joined[i].outcome) {
-      case SyscallOutcome::kOk:
-        break;
-      case SyscallOutcome::kGone:
-        ++vanished;
-        break;
-      case SyscallOutcome::kDenied:
-        ++denied;
-        break;
-      case SyscallOutcome::kFailed:
-        ++failed;
-        break;
-    }
-  }
+  const SkippedNamespaces skipped = CountSkippedNamespaces(scrape);
   out.Family("ipc_exporter_ipc_namespaces_skipped",
              "IPC namespaces the last scrape did not collect: denied (setns needs CAP_SYS_ADMIN), "
              "vanished (gone before they were joined) or failed.");
-  out.Sample({{"reason", "denied"}}, denied);
-  out.Sample({{"reason", "vanished"}}, vanished);
-  out.Sample({{"reason", "failed"}}, failed);
+  out.Sample({{"reason", "denied"}}, skipped.denied);
+  out.Sample({{"reason", "vanished"}}, skipped.vanished);
+  out.Sample({{"reason", "failed"}}, skipped.failed);
   out.Family("ipc_exporter_ipc_namespace_processes_unreadable",
              "Processes whose IPC namespace the last scrape could not see: reading "
              "/proc/PID/ns/ipc of another user's process needs CAP_SYS_PTRACE.");

@@ -25,6 +25,14 @@ struct NamespacesScrape {
 NamespacesScrape CollectOtherNamespaces(const Scraper::CollectorFactories& factories,
                                         const std::vector<std::string>& names);
 
+/// The namespaces other than the exporter's own that a scrape did not collect, by reason.
+struct SkippedNamespaces {
+  uint64_t denied = 0;    // setns refused: no CAP_SYS_ADMIN
+  uint64_t vanished = 0;  // gone before it was joined
+  uint64_t failed = 0;    // any other error, or no thread to be had
+};
+SkippedNamespaces CountSkippedNamespaces(const NamespacesScrape& scrape);
+
 /// The ipc_namespace label value of a namespace.
 inline std::string NamespaceLabel(uint64_t inode) { return std::to_string(inode); }
 

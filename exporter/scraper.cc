@@ -223,10 +223,7 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
 }
 
 void Scraper::LogNamespaceProblems(const NamespacesScrape& scrape) {
-  uint64_t denied = 0;
-  for (const SyscallResult& joined : scrape.joined) {
-    if (joined.outcome == SyscallOutcome::kDenied) ++denied;
-  }
+  const uint64_t denied = CountSkippedNamespaces(scrape).denied;
   // Once when it starts or changes, not on every scrape: the metrics say it every time.
   const uint64_t hidden = denied + scrape.census.unreadable_processes;
   if (hidden == namespaces_hidden_.exchange(hidden) || hidden == 0) return;
