@@ -45,39 +45,20 @@ std::optional<std::string> Sample(const ExporterProcess& exporter, const std::st
                     {{"name", name}});
 }
 
-TEST(PosixSharedMemory, SizeOwnerAndTotalsOfRealObjects) {
-  const std::string name = "/ipc-exporter-test-shm-" + std::to_string(::getpid());
-  int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0640);
-  ASSERT_GE(fd, 0) << std::strerror(errno);
-  struct Unlink {
-    std::string name;
-    int fd;
-    ~Unlink() {
-      ::close(fd);
-      ::shm_unlink(name.c_str());
-    }
-  } unlink{name, fd};
-  ASSERT_EQ(::ftruncate(fd, 12288), 0);
-  ExporterProcess exporter;
-  std::vector<ParsedSample> s =
-      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
-  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_size_bytes", {{"name", name}}), "12288");
-  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_info", {{"name", name}, {"mode", "0640"}}), "1");
-  struct stat info {};
-  ASSERT_EQ(::fstat(fd, &info), 0);
-  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_modification_timestamp_seconds", {{"name", name}}),
-            std::to_string(info.st_mtim.tv_sec));
-  EXPECT_GE(std::stoull(*FindSample(s, "ipc_posix_shm_size_bytes")), 12288u);
-}
-
-/// A POSIX shared memory object of one page, made and closed again by the test (so that the
-/// children forked later inherit nothing of it), unlinked at the end.
+/// A POSIX shared memory object made and closed again by the test (so that the children forked
+/// later inherit nothing of it), unlinked at the end.
 class TestPosixShm {
  public:
-  explicit TestPosixShm(const std::string& name) : name_(name) {
-    int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
-    if (fd < 0 || ::ftruncate(fd, 4096) != 0) throw std::runtime_error("shm_open " + name);
+  explicit TestPosixShm(const std::string& name, off_t size = 4096, mode_t mode = 0600)
+      : name_(name) {
+    int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, mode);
+    if (fd < 0) throw std::runtime_error("shm_open " + name + ": " + std::strerror(errno));
+    const int truncate_error = ::ftruncate(fd, size) == 0 ? 0 : errno;
     ::close(fd);
+    if (truncate_error != 0) {
+      ::shm_unlink(name.c_str());
+      throw std::runtime_error("ftruncate " + name + ": " + std::strerror(truncate_error));
+    }
   }
   ~TestPosixShm() { ::shm_unlink(name_.c_str()); }
   const std::string& name() const { return name_; }
@@ -86,11 +67,27 @@ class TestPosixShm {
   std::string name_;
 };
 
-/// In a forked child: maps the object (and closes the descriptor), or only keeps it open.
-void MapObject(const char* name) {
+TEST(PosixSharedMemory, SizeOwnerAndTotalsOfRealObjects) {
+  TestPosixShm object("/ipc-exporter-test-shm-" + std::to_string(::getpid()), 12288, 0640);
+  const std::string& name = object.name();
+  ExporterProcess exporter;
+  std::vector<ParsedSample> s =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_size_bytes", {{"name", name}}), "12288");
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_info", {{"name", name}, {"mode", "0640"}}), "1");
+  struct stat info {};
+  ASSERT_EQ(::stat(("/dev/shm" + name).c_str(), &info), 0) << std::strerror(errno);
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_modification_timestamp_seconds", {{"name", name}}),
+            std::to_string(info.st_mtim.tv_sec));
+  EXPECT_GE(std::stoull(*FindSample(s, "ipc_posix_shm_size_bytes")), 12288u);
+}
+
+/// In a forked child: maps the object (and closes the descriptor unless `keep_open`), or only
+/// keeps it open.
+void MapObject(const char* name, bool keep_open = false) {
   int fd = ::shm_open(name, O_RDWR, 0);
   if (fd < 0 || ::mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) ::_exit(1);
-  ::close(fd);
+  if (!keep_open) ::close(fd);
   for (;;) ::pause();
 }
 void HoldObject(const char* name) {
@@ -108,11 +105,8 @@ TEST(PosixSharedMemory, ProcessesThatMapOrHoldEachObjectAndOrphans) {
   ChildProcess mapper1([&] { MapObject(mapped_name); });
   ChildProcess mapper2([&] { MapObject(mapped_name); });
   ChildProcess holder([&] { HoldObject(held_name); });
-  ChildProcess both([&] {  // maps it and keeps it open: one process, counted once
-    int fd = ::shm_open(both_name, O_RDWR, 0);
-    if (fd < 0 || ::mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) ::_exit(1);
-    for (;;) ::pause();
-  });
+  // Maps it and keeps it open: one process, counted once.
+  ChildProcess both([&] { MapObject(both_name, /*keep_open=*/true); });
 
   ExporterProcess exporter({"--collector.posix_shm.processes"});
   auto processes = [&](const TestPosixShm& object) {
