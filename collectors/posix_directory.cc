@@ -6,12 +6,15 @@
 
 namespace ipc_exporter {
 
+bool GoneWithItsProcess(int error, const CollectorSettings& settings) {
+  return settings.through_process_root && (error == ENOENT || error == ESRCH);
+}
+
 DIR* OpenPosixDirectory(const std::string& dir, const CollectorSettings& settings) {
   if (dir.empty()) return nullptr;
   DIR* listing = ::opendir(dir.c_str());
   if (listing != nullptr) return listing;
-  // /proc/PID/root of an exited process: ENOENT, or ESRCH while it is being reaped.
-  if (settings.through_process_root && (errno == ENOENT || errno == ESRCH)) return nullptr;
+  if (GoneWithItsProcess(errno, settings)) return nullptr;
   throw std::runtime_error("cannot list " + dir + ": " + std::strerror(errno));
 }
 

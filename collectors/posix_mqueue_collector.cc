@@ -86,7 +86,7 @@ class PosixMqueueCollector final : public Collector {
         if (entry->d_name[0] != '.') files.emplace_back(entry->d_name);
       }
       ::closedir(listing);
-    } else if ((errno != ENOENT && errno != ESRCH) || !context_.settings.through_process_root) {
+    } else if (!GoneWithItsProcess(errno, context_.settings)) {
       report.errors.push_back("cannot list " + mount + ": " + std::strerror(errno));
     }
     std::sort(files.begin(), files.end());

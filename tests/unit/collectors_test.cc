@@ -188,6 +188,22 @@ TEST(PosixShmCollector, ListsObjectsButNotSemaphores) {
             1u);
 }
 
+TEST(PosixMqueueCollector, AnExitedProcesssMountIsNoErrorButAMissingMountIs) {
+  CollectorSettings settings;
+  settings.mqueue_mountinfo.clear();
+  settings.mqueue_directory = "/proc/2147483647/root/dev/mqueue";  // above pid_max: never a process
+  settings.through_process_root = true;
+  Collected gone = Collect("posix_mqueue", FixtureProc("normal"), {}, settings);
+  EXPECT_TRUE(gone.errors.empty()) << gone.errors.front();
+  EXPECT_EQ(FindSample(gone.samples, "ipc_posix_mqueues"), "0");
+  settings.through_process_root = false;
+  Collected missing = Collect("posix_mqueue", FixtureProc("normal"), {}, settings);
+  ASSERT_EQ(missing.errors.size(), 1u);
+  EXPECT_NE(missing.errors.front().find("cannot list /proc/2147483647/root/dev/mqueue"),
+            std::string::npos)
+      << missing.errors.front();
+}
+
 TEST(PosixParsers, Table) {
   EXPECT_EQ(FindMqueueMount("22 1 0:5 / /dev rw - devtmpfs udev rw\n"
                             "36 22 0:31 / /dev/mqueue rw,relatime - mqueue mqueue rw\n"),
