@@ -40,15 +40,13 @@ std::string UnescapeUnitName(std::string_view text) {
 }
 
 bool StripPrefix(std::string_view& text, std::string_view prefix) {
-  if (text.substr(0, prefix.size()) != prefix) return false;
+  if (!text.starts_with(prefix)) return false;
   text.remove_prefix(prefix.size());
   return true;
 }
 
 bool StripSuffix(std::string_view& text, std::string_view suffix) {
-  if (text.size() < suffix.size() || text.substr(text.size() - suffix.size()) != suffix) {
-    return false;
-  }
+  if (!text.ends_with(suffix)) return false;
   text.remove_suffix(suffix.size());
   return true;
 }
@@ -112,10 +110,10 @@ std::string ContainerIdFromCgroup(std::string_view cgroup) {
   while (!cgroup.empty()) {
     std::string_view line = detail::NextLine(cgroup);
     // "hierarchy-ID:controllers:path"; the innermost component that names a container wins.
-    size_t second_colon = line.find(':', line.find(':') + 1);
-    if (line.find(':') == std::string_view::npos || second_colon == std::string_view::npos) {
-      continue;
-    }
+    size_t first_colon = line.find(':');
+    if (first_colon == std::string_view::npos) continue;
+    size_t second_colon = line.find(':', first_colon + 1);
+    if (second_colon == std::string_view::npos) continue;
     std::string_view path = line.substr(second_colon + 1);
     while (!path.empty()) {
       size_t slash = path.rfind('/');
