@@ -14,7 +14,8 @@
 
 namespace ipc_exporter {
 
-struct FileHolders;  // posix_shm_holders.h
+struct FileHolders;     // posix_shm_holders.h
+class DiagnosisMemory;  // diagnosis_memory.h
 
 /// Collector flags (--collector.NAME.*).
 struct CollectorSettings {
@@ -23,13 +24,18 @@ struct CollectorSettings {
   // With posix_shm_processes: who maps or holds the files of this /dev/shm, when found already
   // for several namespaces in one scan of the processes; null = the collector scans itself.
   std::shared_ptr<const FileHolders> posix_shm_holders;
-  int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold
+  int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold (never received)
   std::string dev_shm = "/dev/shm";           // --path.devshm; "" = none of this namespace's
   // The mqueue mount: looked up on every scrape in this mountinfo file below the proc root, or,
   // where that is "" (another namespace, whose mount was found when the namespace was), this
   // directory ("" = none this namespace may list).
   std::string mqueue_mountinfo = "self/mountinfo";
   std::string mqueue_directory;
+  // What the diagnosis remembers across scrapes (shared by every namespace's collectors), and
+  // the IPC namespace these settings collect, which keys that memory (0: the exporter's own).
+  // Null: nothing is remembered.
+  std::shared_ptr<DiagnosisMemory> memory;
+  uint64_t ipc_namespace = 0;
   // The paths above lead through another namespace's /proc/PID/root: they disappear when that
   // process exits, which is no error (the namespace is read through another process, or is gone).
   bool through_process_root = false;
@@ -75,12 +81,16 @@ struct LimitUsage {
 struct CollectReport {
   std::vector<std::string> errors;
   uint64_t series_dropped = 0;  // per-object series left out by the cardinality cap
+  // Objects whose recorded pids read 0 although the kernel recorded a process: it runs outside
+  // the exporter's pid namespace, so nothing about those objects can be diagnosed.
+  uint64_t invisible_pids = 0;
   std::vector<AttentionItem> attention;
   std::vector<LimitUsage> limits;
 };
 
 /// One kind of IPC object. A collector reads the kernel afresh on every call and keeps no state
-/// between scrapes, so one instance may serve any number of scrapes, one at a time.
+/// between scrapes (but for what CollectorSettings::memory remembers), so one instance may serve
+/// any number of scrapes, one at a time.
 class Collector {
  public:
   virtual ~Collector() = default;

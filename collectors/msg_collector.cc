@@ -19,21 +19,27 @@ struct QueueReading {
   std::optional<uint64_t> capacity_bytes;
   Liveness last_receiver = Liveness::kUnknown;
   bool stalled = false;
+  bool never_received = false;
+  std::string receiver_command;  // of a gone receiver, as remembered; for the landing page
 };
 
-/// Messages wait and their reader is gone, or nothing was ever received and the last send is
-/// older than the threshold. An unknown receiver is never taken for a dead one.
-bool Stalled(const MsgQueue& q, Liveness last_receiver, int64_t now, int64_t threshold) {
-  if (q.messages == 0) return false;
-  if (last_receiver == Liveness::kDead) return true;
-  return q.receive_time == 0 && q.send_time > 0 && now - q.send_time > threshold;
+/// Messages wait and the process that last received from the queue is gone: its consumer died.
+/// An unknown receiver is never taken for a dead one.
+bool Stalled(const MsgQueue& q, Liveness last_receiver) {
+  return q.messages > 0 && last_receiver == Liveness::kDead;
+}
+
+/// Messages wait, nothing was ever received, and the last send is older than the threshold: a
+/// consumer that never came (or one that only peeks), which is not the same as one that died.
+bool NeverReceived(const MsgQueue& q, int64_t now, int64_t threshold) {
+  return q.messages > 0 && q.receive_time == 0 && q.send_time > 0 && now - q.send_time > threshold;
 }
 
 using Gauge = ObjectGauge<QueueReading>;
 
 std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
 
-const std::array<Gauge, 10> kQueueGauges = {{
+const std::array<Gauge, 11> kQueueGauges = {{
     {"ipc_msg_queue_messages", "Number of messages in the queue (/proc/sysvipc/msg qnum).",
      [](const QueueReading& r) -> std::optional<uint64_t> { return r.queue.messages; }},
     {"ipc_msg_queue_bytes", "Bytes of message text in the queue (/proc/sysvipc/msg cbytes).",
@@ -64,9 +70,13 @@ const std::array<Gauge, 10> kQueueGauges = {{
        return r.last_receiver == Liveness::kAlive ? 1 : 0;
      }},
     {"ipc_msg_queue_stalled",
-     "1 if messages wait and the last receiver is gone, or nothing was ever received and the "
-     "last send is older than --collector.msg.stall-threshold.",
+     "1 if messages wait and the process that last received from the queue is gone: its "
+     "consumer died.",
      [](const QueueReading& r) -> std::optional<uint64_t> { return r.stalled ? 1 : 0; }},
+    {"ipc_msg_queue_never_received",
+     "1 if messages wait, nothing was ever received from the queue, and the last send is older "
+     "than --collector.msg.stall-threshold.",
+     [](const QueueReading& r) -> std::optional<uint64_t> { return r.never_received ? 1 : 0; }},
 }};
 
 class MsgCollector final : public Collector {
@@ -78,7 +88,7 @@ class MsgCollector final : public Collector {
     std::vector<MsgQueue> queues =
         ReadSortedTable<MsgQueue>(proc, "msg", ParseMsgTable, &MsgQueue::msqid, report.errors);
 
-    std::vector<QueueReading> readings = ReadQueues(queues, report.errors);
+    std::vector<QueueReading> readings = ReadQueues(queues, report);
     std::vector<ObjectIdentity> identities;
     identities.reserve(readings.size());
     for (const QueueReading& r : readings) {
@@ -99,7 +109,7 @@ class MsgCollector final : public Collector {
     std::vector<bool> flagged(readings.size());
     for (size_t i = 0; i < readings.size(); ++i) {
       series[i] = SeriesOf<QueueReading>(readings[i], kQueueGauges);
-      flagged[i] = readings[i].stalled;
+      flagged[i] = readings[i].stalled || readings[i].never_received;
     }
     WriteWithinCap(readings, identities, series, flagged, context_.settings.msg_max_series,
                    &report.series_dropped,
@@ -120,9 +130,8 @@ class MsgCollector final : public Collector {
  private:
   // Adds each queue's capacity and judges it. Queues removed since the listing are dropped
   // silently.
-  std::vector<QueueReading> ReadQueues(const std::vector<MsgQueue>& queues,
-                                       std::vector<std::string>& errors) {
-    ProcessTable processes(context_.proc);
+  std::vector<QueueReading> ReadQueues(const std::vector<MsgQueue>& queues, CollectReport& report) {
+    ProcessTable processes(context_.proc, context_.settings.memory.get());
     const int64_t now = context_.now();
     const int64_t threshold = context_.settings.msg_stall_threshold_seconds;
     std::vector<QueueReading> readings;
@@ -132,13 +141,24 @@ class MsgCollector final : public Collector {
       SyscallResult result = context_.syscalls.ReadQueueCapacity(queue.msqid, &capacity);
       if (result.outcome == SyscallOutcome::kGone) continue;
       if (result.outcome == SyscallOutcome::kFailed) {
-        errors.push_back("msgctl on msqid " + std::to_string(queue.msqid) +
-                         " failed: " + std::strerror(result.error));
+        report.errors.push_back("msgctl on msqid " + std::to_string(queue.msqid) +
+                                " failed: " + std::strerror(result.error));
       }
-      QueueReading reading{queue, std::nullopt, Liveness::kUnknown, false};
+      QueueReading reading;
+      reading.queue = queue;
       if (result.outcome == SyscallOutcome::kOk) reading.capacity_bytes = capacity;
       reading.last_receiver = processes.Check(queue.last_receive_pid, queue.receive_time);
-      reading.stalled = Stalled(queue, reading.last_receiver, now, threshold);
+      reading.stalled = Stalled(queue, reading.last_receiver);
+      if (reading.stalled) {
+        reading.receiver_command =
+            processes.CommandOf(queue.last_receive_pid, queue.receive_time).value_or("");
+      }
+      reading.never_received = NeverReceived(queue, now, threshold);
+      // A send or receive without a pid: that process runs outside our pid namespace.
+      if ((queue.send_time > 0 && queue.last_send_pid == 0) ||
+          (queue.receive_time > 0 && queue.last_receive_pid == 0)) {
+        ++report.invisible_pids;
+      }
       readings.push_back(reading);
     }
     return readings;
@@ -150,12 +170,11 @@ class MsgCollector final : public Collector {
     for (size_t i = 0; i < readings.size(); ++i) {
       const MsgQueue& q = readings[i].queue;
       if (!readings[i].stalled) continue;
-      report.attention.push_back(
-          {"stalled queue", identities[i].key, identities[i].id,
-           context_.names.UserName(q.owner.uid),
-           std::to_string(q.messages) + " messages, " + HumanBytes(q.bytes),
-           q.last_receive_pid != 0 ? q.last_receive_pid : q.last_send_pid, "",
-           IdleSeconds(now, q.receive_time != 0 ? q.receive_time : q.send_time)});
+      report.attention.push_back({"stalled queue", identities[i].key, identities[i].id,
+                                  context_.names.UserName(q.owner.uid),
+                                  std::to_string(q.messages) + " messages, " + HumanBytes(q.bytes),
+                                  q.last_receive_pid, readings[i].receiver_command,
+                                  IdleSeconds(now, q.receive_time)});
     }
   }
 

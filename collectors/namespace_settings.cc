@@ -47,6 +47,7 @@ std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
   std::vector<dev_t> other_shm_devices;  // the other namespaces' own /dev/shm filesystems
   for (const IpcNamespace& space : census.namespaces) {
     CollectorSettings own = base;
+    if (space.inode != census.self_inode) own.ipc_namespace = space.inode;
     if (space.inode == census.self_inode) {
       Claim(base.dev_shm, &claimed_shm);
       Claim(MqueueDirectory(proc, base.mqueue_mountinfo, ""), &claimed_mqueue);

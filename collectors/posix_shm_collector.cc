@@ -9,6 +9,7 @@
 #include "object_families.h"
 #include "posix_collectors.h"
 #include "posix_shm_holders.h"
+#include "process_table.h"
 
 namespace ipc_exporter {
 namespace {
@@ -69,7 +70,7 @@ class PosixShmCollector final : public Collector {
       if (!holders) {
         holders = std::make_shared<FileHolders>(FindFileHolders(context_.proc, {directory.st_dev}));
       }
-      WriteHolders(out, objects, directory.st_dev, *holders);
+      WriteHolders(out, objects, directory.st_dev, *holders, context_.proc);
     }
     WriteFileOwnershipInfo(
         out, "ipc_posix_shm_object_info",
@@ -84,17 +85,24 @@ class PosixShmCollector final : public Collector {
 
  private:
   static void WriteHolders(ExpositionWriter& out, const std::vector<SharedObject>& objects,
-                           dev_t device, const FileHolders& holders) {
+                           dev_t device, const FileHolders& holders, const ProcFs& proc) {
     auto holding = [&](const SharedObject& o) { return holders.ProcessesOf({device, o.inode}); };
     out.Family("ipc_posix_shm_object_mapped_processes",
                "Processes that map the POSIX shared memory object or hold it open "
                "(/proc/PID/maps and /proc/PID/fd of every process the exporter may read).");
     for (const SharedObject& o : objects) out.Sample({{"name", o.name}}, holding(o));
+    // An object nobody maps may still belong to a running application that maps it on demand
+    // (PostgreSQL's dynamic shared memory): while a process of its owner runs (root excepted),
+    // it is not orphaned.
+    ProcessTable processes(proc);
     out.Family("ipc_posix_shm_object_orphaned",
                "1 if no process maps the POSIX shared memory object or holds it open, of those "
-               "the exporter may read (see ipc_posix_shm_processes_unreadable).");
+               "the exporter may read (see ipc_posix_shm_processes_unreadable), and no process "
+               "of its owner runs unless the owner is root.");
     for (const SharedObject& o : objects) {
-      out.Sample({{"name", o.name}}, uint64_t{holding(o) == 0 ? 1u : 0u});
+      const uint32_t owner[] = {o.uid};
+      const bool orphaned = holding(o) == 0 && processes.Application({}, owner) == Liveness::kDead;
+      out.Sample({{"name", o.name}}, uint64_t{orphaned ? 1u : 0u});
     }
     WriteSingleGauge(out, "ipc_posix_shm_processes_unreadable",
                      "Processes whose /proc/PID/maps or fd the exporter may not read "

@@ -1,5 +1,6 @@
 #include "process_stat.h"
 
+#include <cstdint>
 #include <vector>
 
 #include "text_fields.h"
@@ -27,6 +28,9 @@ std::optional<ProcessStat> ParseProcessStat(std::string_view text) {
   // fields[0] is field 3, so field N is fields[N - 3].
   if (fields.size() < 22) return std::nullopt;
   stat.state = fields[0].size() == 1 ? fields[0][0] : '?';
+  uint64_t parent = 0;
+  if (!detail::ParseWholeNumber(fields[4 - 3], &parent) || parent > INT32_MAX) return std::nullopt;
+  stat.parent_pid = static_cast<int32_t>(parent);
   if (!detail::ParseWholeNumber(fields[14 - 3], &stat.user_ticks) ||
       !detail::ParseWholeNumber(fields[15 - 3], &stat.system_ticks) ||
       !detail::ParseWholeNumber(fields[22 - 3], &stat.start_ticks) ||
@@ -35,6 +39,27 @@ std::optional<ProcessStat> ParseProcessStat(std::string_view text) {
     return std::nullopt;
   }
   return stat;
+}
+
+std::optional<ProcessUids> ParseStatusUids(std::string_view text) {
+  while (!text.empty()) {
+    std::string_view line = detail::NextLine(text);
+    if (!line.starts_with("Uid:")) continue;
+    std::string_view rest = line.substr(4);
+    uint64_t ids[2] = {0, 0};
+    for (uint64_t& id : ids) {
+      size_t start = rest.find_first_not_of(" \t");
+      if (start == std::string_view::npos) return std::nullopt;
+      rest.remove_prefix(start);
+      size_t end = rest.find_first_of(" \t");
+      if (!detail::ParseWholeNumber(rest.substr(0, end), &id) || id > UINT32_MAX) {
+        return std::nullopt;
+      }
+      rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+    }
+    return ProcessUids{static_cast<uint32_t>(ids[0]), static_cast<uint32_t>(ids[1])};
+  }
+  return std::nullopt;
 }
 
 std::optional<uint64_t> ParseBootTime(std::string_view text) {

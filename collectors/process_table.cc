@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cmath>
+
 #include "process_stat.h"
 
 namespace ipc_exporter {
@@ -11,9 +13,15 @@ namespace {
 // this margin after a recorded event is still taken to be the one that did it.
 constexpr double kClockSlackSeconds = 1.0;
 
+bool StartedAfter(double start_time, int64_t event_time) {
+  return event_time > 0 && start_time > 0 &&
+         start_time > static_cast<double>(event_time) + kClockSlackSeconds;
+}
+
 }  // namespace
 
-ProcessTable::ProcessTable(const ProcFs& proc) : proc_(proc) {
+ProcessTable::ProcessTable(const ProcFs& proc, DiagnosisMemory* memory)
+    : proc_(proc), memory_(memory) {
   try {
     std::optional<std::string> stat = proc_.ReadFileIfExists("stat");
     if (stat) {
@@ -28,7 +36,7 @@ ProcessTable::ProcessTable(const ProcFs& proc) : proc_(proc) {
   }
 }
 
-const std::optional<ProcessTable::Process>& ProcessTable::Find(int32_t pid) {
+std::optional<ProcessTable::Process>& ProcessTable::Find(int32_t pid) {
   auto it = processes_.find(pid);
   if (it != processes_.end()) return it->second;
   std::optional<Process> process;
@@ -38,6 +46,7 @@ const std::optional<ProcessTable::Process>& ProcessTable::Find(int32_t pid) {
     if (stat) {
       process = Process{};
       process->command = stat->command;
+      process->parent_pid = stat->parent_pid;
       process->exited = stat->state == 'Z' || stat->state == 'X';
       if (boot_time_) {
         static const double kTicks = static_cast<double>(::sysconf(_SC_CLK_TCK));
@@ -50,17 +59,40 @@ const std::optional<ProcessTable::Process>& ProcessTable::Find(int32_t pid) {
   return processes_.emplace(pid, std::move(process)).first->second;
 }
 
+void ProcessTable::Remember(int32_t pid, Process& process) {
+  if (memory_ == nullptr || process.remembered) return;
+  process.remembered = true;
+  DiagnosisMemory::Process memory;
+  memory.start_time = process.start_time;
+  memory.command = process.command;
+  memory.parent_pid = process.parent_pid;
+  if (process.parent_pid > 0) {
+    if (const std::optional<Process>& parent = Find(process.parent_pid)) {
+      memory.parent_start_time = parent->start_time;
+    }
+  }
+  try {
+    std::optional<std::string> status = proc_.ReadFileIfExists(std::to_string(pid) + "/status");
+    std::optional<ProcessUids> uids = status ? ParseStatusUids(*status) : std::nullopt;
+    if (!uids) return;  // exited meanwhile: nothing trustworthy to keep
+    memory.uid = uids->effective;
+  } catch (const ProcFsError&) {
+    return;
+  }
+  memory_->Remember(pid, std::move(memory));
+}
+
 Liveness ProcessTable::Check(int32_t pid, int64_t event_time) {
   if (pid <= 0) return Liveness::kUnknown;
-  const std::optional<Process>& process = Find(pid);
+  std::optional<Process>& process = Find(pid);
   if (!process) return hidden_processes_ ? Liveness::kUnknown : Liveness::kDead;
   if (process->exited) return Liveness::kDead;
-  if (event_time > 0 && process->start_time > 0 &&
-      process->start_time > static_cast<double>(event_time) + kClockSlackSeconds) {
+  if (StartedAfter(process->start_time, event_time)) {
     return Liveness::kDead;  // a newer process wears the old pid
   }
   if (event_time > 0 && process->start_time == 0)
     return Liveness::kUnknown;  // cannot rule out reuse
+  Remember(pid, *process);
   return Liveness::kAlive;
 }
 
@@ -69,6 +101,70 @@ std::optional<std::string> ProcessTable::Command(int32_t pid) {
   const std::optional<Process>& process = Find(pid);
   if (!process || process->exited) return std::nullopt;
   return process->command;
+}
+
+std::optional<DiagnosisMemory::Process> ProcessTable::Recall(int32_t pid,
+                                                             int64_t event_time) const {
+  if (memory_ == nullptr || pid <= 0) return std::nullopt;
+  std::optional<DiagnosisMemory::Process> remembered = memory_->Recall(pid);
+  if (!remembered || StartedAfter(remembered->start_time, event_time)) return std::nullopt;
+  return remembered;
+}
+
+std::optional<std::string> ProcessTable::CommandOf(int32_t pid, int64_t event_time) {
+  if (Check(pid, event_time) == Liveness::kAlive) return Command(pid);
+  if (std::optional<DiagnosisMemory::Process> remembered = Recall(pid, event_time)) {
+    return remembered->command;
+  }
+  return std::nullopt;
+}
+
+bool ProcessTable::UserRuns(uint32_t uid) {
+  if (!running_users_) {
+    running_users_.emplace();
+    const int32_t self = ::getpid();
+    std::vector<int32_t> pids;
+    try {
+      pids = proc_.ListPids();
+    } catch (const ProcFsError&) {
+      // Nothing listed: no user is known to run anything.
+    }
+    for (int32_t pid : pids) {
+      if (pid == self) continue;  // the exporter is nobody's application
+      try {
+        std::optional<std::string> status = proc_.ReadFileIfExists(std::to_string(pid) + "/status");
+        if (!status || status->find("\nState:\tZ") != std::string::npos) continue;
+        if (std::optional<ProcessUids> uids = ParseStatusUids(*status)) {
+          running_users_->insert(uids->real);
+          running_users_->insert(uids->effective);
+        }
+      } catch (const ProcFsError&) {
+        // Exited since the listing, or unreadable: it runs as nobody we can name.
+      }
+    }
+  }
+  return running_users_->contains(uid);
+}
+
+Liveness ProcessTable::Application(std::span<const PidEvent> gone,
+                                   std::span<const uint32_t> users) {
+  if (hidden_processes_) return Liveness::kUnknown;
+  for (const PidEvent& event : gone) {
+    std::optional<DiagnosisMemory::Process> remembered = Recall(event.pid, event.time);
+    if (!remembered) continue;
+    if (remembered->parent_pid > 1 && remembered->parent_start_time > 0) {
+      const std::optional<Process>& parent = Find(remembered->parent_pid);
+      if (parent && !parent->exited &&
+          std::abs(parent->start_time - remembered->parent_start_time) < 0.5) {
+        return Liveness::kAlive;
+      }
+    }
+    if (remembered->uid != 0 && UserRuns(remembered->uid)) return Liveness::kAlive;
+  }
+  for (uint32_t uid : users) {
+    if (uid != 0 && UserRuns(uid)) return Liveness::kAlive;
+  }
+  return Liveness::kDead;
 }
 
 }  // namespace ipc_exporter

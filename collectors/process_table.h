@@ -2,9 +2,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "diagnosis_memory.h"
 #include "proc_fs.h"
 
 namespace ipc_exporter {
@@ -16,12 +19,20 @@ enum class Liveness {
   kAlive,    // a process with that pid runs and started no later than the recorded event
 };
 
+/// A pid an IPC table records, with the time of what it did there (Unix seconds, 0 = not known).
+struct PidEvent {
+  int32_t pid = 0;
+  int64_t time = 0;
+};
+
 /// One scrape's view of the processes under the proc root. Each pid is read at most once
 /// (/proc/PID/stat), whatever the number of objects naming it, and /proc/stat once for the boot
-/// time. Not thread-safe: one table per collector run.
+/// time; every process's user only if some object's application must be judged by it. With a
+/// DiagnosisMemory, the processes found alive are remembered for later scrapes. Not
+/// thread-safe: one table per collector run.
 class ProcessTable {
  public:
-  explicit ProcessTable(const ProcFs& proc);
+  explicit ProcessTable(const ProcFs& proc, DiagnosisMemory* memory = nullptr);
 
   /// Whether `pid` is the process that did something at `event_time` (Unix seconds; 0 = not
   /// known, which skips the pid-reuse check). A process that started after the event cannot
@@ -31,20 +42,42 @@ class ProcessTable {
   /// The command (comm) of `pid` if it runs, else nullopt.
   std::optional<std::string> Command(int32_t pid);
 
+  /// The command of the process that did something at `event_time` as pid `pid`: its current
+  /// one while it runs, else the one remembered from an earlier scrape, else nullopt.
+  std::optional<std::string> CommandOf(int32_t pid, int64_t event_time);
+
+  /// Whether anybody of an object's application still runs once the processes the kernel
+  /// recorded for it are gone (`gone`): the remembered parent of one of them (not init, which
+  /// adopts every orphan), or any process of one of `users` or of the remembered user of one of
+  /// `gone`, root excepted (every host runs processes as root, so it proves nothing). kUnknown
+  /// when processes are hidden from the exporter.
+  Liveness Application(std::span<const PidEvent> gone, std::span<const uint32_t> users);
+
+  /// True when processes are hidden from the exporter (hidepid, another pid namespace's proc).
+  bool hidden() const { return hidden_processes_; }
+
  private:
   struct Process {
     double start_time = 0;  // Unix seconds; 0 if the boot time could not be read
     std::string command;
+    int32_t parent_pid = 0;
     bool exited = false;  // zombie or dead
+    bool remembered = false;
   };
 
   /// nullopt: no such process (or unreadable).
-  const std::optional<Process>& Find(int32_t pid);
+  std::optional<Process>& Find(int32_t pid);
+  void Remember(int32_t pid, Process& process);
+  /// A remembered process that was the one acting at `event_time`.
+  std::optional<DiagnosisMemory::Process> Recall(int32_t pid, int64_t event_time) const;
+  bool UserRuns(uint32_t uid);
 
   const ProcFs& proc_;
+  DiagnosisMemory* memory_;
   std::optional<double> boot_time_;
   bool hidden_processes_ = false;
   std::unordered_map<int32_t, std::optional<Process>> processes_;
+  std::optional<std::unordered_set<uint32_t>> running_users_;  // read on first need
 };
 
 }  // namespace ipc_exporter

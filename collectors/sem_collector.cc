@@ -20,23 +20,47 @@ struct ArrayReading {
   bool readable = false;
   std::vector<SemaphoreState> semaphores;  // empty unless readable
   std::vector<Liveness> last_operators;    // parallel to semaphores
+  Liveness application = Liveness::kUnknown;
 };
 
+bool Waiting(const SemaphoreState& s);
+
 bool Stuck(const SemaphoreState& s, Liveness last_operator) {
-  return (s.ncount > 0 || s.zcount > 0) && last_operator == Liveness::kDead;
+  return Waiting(s) && last_operator == Liveness::kDead;
 }
 
-/// Some semaphore was operated on, and every last operator is known to be gone. Unknown when
-/// the values could not be read.
+bool Waiting(const SemaphoreState& s) { return s.ncount > 0 || s.zcount > 0; }
+
+/// Some semaphore was operated on, every last operator is known to be gone, nobody waits (a
+/// waiter is a live user of the array) and nobody of its application is left. Unknown when the
+/// values could not be read.
 std::optional<uint64_t> ArrayOrphaned(const ArrayReading& r) {
   if (!r.readable) return std::nullopt;
   bool operated = false;
   for (size_t i = 0; i < r.semaphores.size(); ++i) {
+    if (Waiting(r.semaphores[i])) return 0;
     if (r.semaphores[i].last_pid == 0) continue;
     operated = true;
     if (r.last_operators[i] != Liveness::kDead) return 0;
   }
-  return operated ? 1 : 0;
+  return operated && r.application == Liveness::kDead ? 1 : 0;
+}
+
+/// Whether a process of the array's application runs: a waiter, a last operator, or what
+/// ProcessTable::Application finds for the gone operators and the array's users. (The kernel
+/// records no creator for arrays.)
+Liveness ApplicationOf(const ArrayReading& r, int64_t last_event, ProcessTable& processes) {
+  if (!r.readable) return Liveness::kUnknown;
+  std::vector<PidEvent> gone;
+  for (size_t i = 0; i < r.semaphores.size(); ++i) {
+    if (Waiting(r.semaphores[i]) || r.last_operators[i] == Liveness::kAlive) {
+      return Liveness::kAlive;
+    }
+    if (r.last_operators[i] == Liveness::kDead)
+      gone.push_back({r.semaphores[i].last_pid, last_event});
+  }
+  const uint32_t users[] = {r.array.owner.uid, r.array.owner.cuid};
+  return processes.Application(gone, users);
 }
 
 using Gauge = ObjectGauge<ArrayReading>;
@@ -47,7 +71,7 @@ constexpr size_t kArraysPerSlice = 64;
 
 std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
 
-const std::array<Gauge, 5> kArrayGauges = {{
+const std::array<Gauge, 6> kArrayGauges = {{
     {"ipc_sem_array_semaphores", "Number of semaphores in the array (/proc/sysvipc/sem nsems).",
      [](const ArrayReading& r) -> std::optional<uint64_t> { return r.array.semaphores; }},
     {"ipc_sem_array_operation_timestamp_seconds",
@@ -60,9 +84,18 @@ const std::array<Gauge, 5> kArrayGauges = {{
      "1 if semctl could read the array's semaphores, 0 if refused (no read permission or "
      "CAP_IPC_OWNER) and its per-semaphore series are left out.",
      [](const ArrayReading& r) -> std::optional<uint64_t> { return r.readable ? 1 : 0; }},
+    {"ipc_sem_array_application_alive",
+     "1 if a process of the array's application runs (a waiter, a last operator, the remembered "
+     "parent of one, or a process of its owner or creator user other than root), 0 if none "
+     "does; absent when unknown.",
+     [](const ArrayReading& r) -> std::optional<uint64_t> {
+       if (r.application == Liveness::kUnknown) return std::nullopt;
+       return r.application == Liveness::kAlive ? 1 : 0;
+     }},
     {"ipc_sem_array_orphaned",
-     "1 if some semaphore of the array was operated on and every process that last operated on "
-     "one is gone; absent when the values are unreadable.",
+     "1 if some semaphore of the array was operated on, every process that last operated on "
+     "one is gone, nobody waits and nobody of its application is left: safe to remove; absent "
+     "when the values are unreadable.",
      ArrayOrphaned},
 }};
 
@@ -110,7 +143,7 @@ class SemCollector final : public Collector {
     std::vector<SemArray> arrays =
         ReadSortedTable<SemArray>(proc, "sem", ParseSemTable, &SemArray::semid, report.errors);
 
-    std::vector<ArrayReading> readings = ReadArrays(arrays, report.errors);
+    std::vector<ArrayReading> readings = ReadArrays(arrays, report);
     std::vector<ObjectIdentity> identities;
     identities.reserve(readings.size());
     for (const ArrayReading& r : readings) {
@@ -159,8 +192,7 @@ class SemCollector final : public Collector {
 
   // Reads every array's semaphores and judges their last operators. Arrays removed since the
   // listing are dropped silently.
-  std::vector<ArrayReading> ReadArrays(const std::vector<SemArray>& arrays,
-                                       std::vector<std::string>& errors) {
+  std::vector<ArrayReading> ReadArrays(const std::vector<SemArray>& arrays, CollectReport& report) {
     // The semctl calls (two per array, three per semaphore) are most of a large scrape: they go
     // to the task pool in slices, for whichever cores are free.
     std::vector<ArrayReading> readings(arrays.size());
@@ -173,23 +205,28 @@ class SemCollector final : public Collector {
       }
     });
 
-    ProcessTable processes(context_.proc);
+    ProcessTable processes(context_.proc, context_.settings.memory.get());
     std::vector<ArrayReading> kept;
     kept.reserve(readings.size());
     for (size_t i = 0; i < readings.size(); ++i) {
       ArrayReading& reading = readings[i];
       if (results[i].outcome == SyscallOutcome::kGone) continue;
       if (results[i].outcome == SyscallOutcome::kFailed) {
-        errors.push_back("semctl on semid " + std::to_string(reading.array.semid) +
-                         " failed: " + std::strerror(results[i].error));
+        report.errors.push_back("semctl on semid " + std::to_string(reading.array.semid) +
+                                " failed: " + std::strerror(results[i].error));
       }
       reading.readable = results[i].outcome == SyscallOutcome::kOk;
       // A semaphore's last operation (semop, or SETVAL/SETALL which stamp ctime) is no later
       // than the array's latest otime or ctime.
       int64_t last_event = std::max(reading.array.operation_time, reading.array.change_time);
+      bool visible = false;
       for (const SemaphoreState& s : reading.semaphores) {
         reading.last_operators.push_back(processes.Check(s.last_pid, last_event));
+        visible = visible || s.last_pid != 0;
       }
+      reading.application = ApplicationOf(reading, last_event, processes);
+      // Operated on, yet no pid recorded: the operators run outside our pid namespace.
+      if (reading.readable && reading.array.operation_time > 0 && !visible) ++report.invisible_pids;
       kept.push_back(std::move(reading));
     }
     return kept;

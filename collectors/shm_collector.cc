@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 
+#include "diagnosis_memory.h"
 #include "kernel_limits.h"
 #include "object_families.h"
 #include "process_table.h"
@@ -15,19 +16,23 @@ namespace {
 constexpr uint32_t kShmDest = 01000;    // SHM_DEST: removed with IPC_RMID, waits for detaches
 constexpr uint32_t kShmLocked = 02000;  // SHM_LOCKED: pinned in memory with SHM_LOCK
 
-/// A listed segment and what the process table says of its creator.
+/// A listed segment and what the process table says of its creator and its application.
 struct SegmentReading {
   ShmSegment segment;
   Liveness creator = Liveness::kUnknown;
-  std::string creator_command;  // while the creator runs
+  Liveness application = Liveness::kUnknown;
+  std::string creator_command;  // while the creator runs, or as remembered after it exited
 };
 
+/// Nobody attaches it, it is not marked for destruction, its creator is gone and nobody of its
+/// application is left: a leak, safe to remove.
 bool Orphaned(const SegmentReading& r) {
   return r.segment.attached == 0 && (r.segment.owner.perms & kShmDest) == 0 &&
-         r.creator == Liveness::kDead;
+         r.creator == Liveness::kDead && r.application == Liveness::kDead;
 }
 
 /// The latest moment the segment can have been created: every recorded time comes after it.
+/// (IPC_SET moves ctime later; DiagnosisMemory keeps what earlier scrapes saw.)
 int64_t CreatedNoLaterThan(const ShmSegment& s) {
   int64_t bound = s.change_time;
   for (int64_t t : {s.attach_time, s.detach_time}) {
@@ -36,12 +41,26 @@ int64_t CreatedNoLaterThan(const ShmSegment& s) {
   return bound;
 }
 
+/// Whether a process of the segment's application runs: one attaching it, its creator, the last
+/// process that attached or detached it, or what ProcessTable::Application finds for those.
+Liveness ApplicationOf(const ShmSegment& s, Liveness creator, int64_t created,
+                       ProcessTable& processes) {
+  if (s.attached > 0 || creator == Liveness::kAlive) return Liveness::kAlive;
+  const PidEvent last{s.last_operation_pid, std::max(s.attach_time, s.detach_time)};
+  const Liveness last_operator = processes.Check(last.pid, last.time);
+  if (last_operator == Liveness::kAlive) return Liveness::kAlive;
+  if (creator == Liveness::kUnknown) return Liveness::kUnknown;
+  const PidEvent gone[] = {{s.creator_pid, created}, last};
+  const uint32_t users[] = {s.owner.uid, s.owner.cuid};
+  return processes.Application(gone, users);
+}
+
 using Gauge = ObjectGauge<SegmentReading>;
 
 std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
 std::optional<uint64_t> Flag(bool value) { return value ? 1 : 0; }
 
-const std::array<Gauge, 13> kSegmentGauges = {{
+const std::array<Gauge, 14> kSegmentGauges = {{
     {"ipc_shm_segment_size_bytes",
      "Size of the shared memory segment in bytes (/proc/sysvipc/shm size).",
      [](const SegmentReading& r) -> std::optional<uint64_t> { return r.segment.size_bytes; }},
@@ -81,9 +100,17 @@ const std::array<Gauge, 13> kSegmentGauges = {{
        if (r.creator == Liveness::kUnknown) return std::nullopt;
        return Flag(r.creator == Liveness::kAlive);
      }},
+    {"ipc_shm_segment_application_alive",
+     "1 if a process of the segment's application runs (an attacher, its creator, its last "
+     "attacher or detacher, the remembered parent of one of them, or a process of its owner or "
+     "creator user other than root), 0 if none does; absent when unknown.",
+     [](const SegmentReading& r) -> std::optional<uint64_t> {
+       if (r.application == Liveness::kUnknown) return std::nullopt;
+       return Flag(r.application == Liveness::kAlive);
+     }},
     {"ipc_shm_segment_orphaned",
-     "1 if no process attaches the segment, it is not marked for destruction, and its creator "
-     "is gone: a leaked segment.",
+     "1 if no process attaches the segment, it is not marked for destruction, its creator is "
+     "gone and nobody of its application is left: a leaked segment, safe to remove.",
      [](const SegmentReading& r) { return Flag(Orphaned(r)); }},
 }};
 
@@ -102,16 +129,21 @@ class ShmCollector final : public Collector {
     std::vector<ShmSegment> segments =
         ReadSortedTable<ShmSegment>(proc, "shm", ParseShmTable, &ShmSegment::shmid, report.errors);
 
-    ProcessTable processes(proc);
+    ProcessTable processes(proc, context_.settings.memory.get());
+    const std::vector<int64_t> created = CreationBounds(segments);
     std::vector<SegmentReading> readings;
     std::vector<ObjectIdentity> identities;
     std::vector<std::string> creator_commands;
     readings.reserve(segments.size());
-    for (const ShmSegment& s : segments) {
-      SegmentReading r{s, processes.Check(s.creator_pid, CreatedNoLaterThan(s)), ""};
-      if (r.creator == Liveness::kAlive) {
-        r.creator_command = processes.Command(s.creator_pid).value_or("");
-      }
+    for (size_t i = 0; i < segments.size(); ++i) {
+      const ShmSegment& s = segments[i];
+      SegmentReading r;
+      r.segment = s;
+      r.creator = processes.Check(s.creator_pid, created[i]);
+      r.application = ApplicationOf(s, r.creator, created[i], processes);
+      r.creator_command = processes.CommandOf(s.creator_pid, created[i]).value_or("");
+      // Every segment has a creator: cpid 0 means it runs outside our pid namespace.
+      if (s.creator_pid == 0) ++report.invisible_pids;
       identities.push_back(IdentityOf(s.owner.key, s.shmid));
       creator_commands.push_back(r.creator_command);
       readings.push_back(std::move(r));
@@ -125,6 +157,21 @@ class ShmCollector final : public Collector {
   }
 
  private:
+  // The latest moment each segment can have been created, by the kernel's times and by what
+  // earlier scrapes saw.
+  std::vector<int64_t> CreationBounds(const std::vector<ShmSegment>& segments) {
+    std::vector<std::pair<int32_t, int64_t>> bounds;
+    bounds.reserve(segments.size());
+    for (const ShmSegment& s : segments) bounds.emplace_back(s.shmid, CreatedNoLaterThan(s));
+    if (!context_.settings.memory) {
+      std::vector<int64_t> plain;
+      for (const auto& [ignored, bound] : bounds) plain.push_back(bound);
+      return plain;
+    }
+    return context_.settings.memory->EarliestCreation(context_.settings.ipc_namespace, 'm', bounds,
+                                                      context_.now());
+  }
+
   // The per-segment families, for the segments that fit under --collector.shm.max-series
   // (leaked ones first).
   void WriteObjects(ExpositionWriter& out, const std::vector<SegmentReading>& readings,
@@ -163,7 +210,8 @@ class ShmCollector final : public Collector {
     WriteOwnershipInfo<SegmentReading>(
         out, "ipc_shm_segment_info",
         "Ownership and mode of the shared memory segment, and its creator's command while it "
-        "runs, value 1 (/proc/sysvipc/shm, /proc/PID/stat).",
+        "runs or as remembered from an earlier scrape, value 1 (/proc/sysvipc/shm, "
+        "/proc/PID/stat).",
         "shmid", readings, identities, context_.names,
         [](const SegmentReading& r) -> const IpcOwnership& { return r.segment.owner; },
         &creator_commands);
@@ -188,7 +236,8 @@ class ShmCollector final : public Collector {
       if (!Orphaned(readings[i])) continue;
       report.attention.push_back(
           {"orphaned segment", identities[i].key, identities[i].id,
-           context_.names.UserName(s.owner.uid), HumanBytes(s.size_bytes), s.creator_pid, "",
+           context_.names.UserName(s.owner.uid), HumanBytes(s.size_bytes), s.creator_pid,
+           readings[i].creator_command,
            IdleSeconds(now, std::max({s.attach_time, s.detach_time, s.change_time}))});
     }
   }

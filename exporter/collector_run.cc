@@ -29,6 +29,7 @@ CollectorRun RunCollector(const std::string& name, Collector& collector, std::st
   run.status.duration_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run.status.series_dropped = run.report.series_dropped;
+  run.status.invisible_pids = run.report.invisible_pids;
   const std::vector<std::string>& errors = run.report.errors;
   run.status.success = errors.empty();
   if (!run.status.success) {

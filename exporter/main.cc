@@ -15,6 +15,7 @@
 #include "account_names.h"
 #include "build_info.h"
 #include "collector.h"
+#include "diagnosis_memory.h"
 #include "http_server.h"
 #include "ipc_syscalls.h"
 #include "logging.h"
@@ -139,6 +140,7 @@ int Run(const Options& options) {
   settings.shm_max_series = options.max_series.at("shm");
   settings.sem_max_series = options.max_series.at("sem");
   settings.msg_max_series = options.max_series.at("msg");
+  settings.memory = std::make_shared<DiagnosisMemory>();
   CollectorContext context{proc, syscalls, names, settings,
                            [] { return static_cast<int64_t>(std::time(nullptr)); }};
   Scraper::CollectorFactories factories = EnabledCollectorFactories(options, context);

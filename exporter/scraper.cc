@@ -33,6 +33,7 @@ void AddNamespaceRun(const std::string& label, CollectorRun&& run, CollectorRun*
   CollectorStatus& status = total->status;
   status.duration_seconds += run.status.duration_seconds;
   status.series_dropped += run.status.series_dropped;
+  status.invisible_pids += run.status.invisible_pids;
   if (!run.status.success && status.success) {
     status.success = false;
     status.error = "ipc namespace " + label + ": " + run.status.error;
@@ -194,6 +195,12 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
              "Per-object series the collector left out in the last scrape because of its "
              "--collector.NAME.max-series cap; totals and limits are always complete.");
   for (const CollectorStatus& s : statuses) out.Sample({{"collector", s.name}}, s.series_dropped);
+  out.Family("ipc_exporter_objects_with_invisible_pids",
+             "Objects whose recorded pids read 0 although a process was recorded: it runs in "
+             "another pid namespace than the exporter (run the exporter in the host's), and "
+             "nothing about those objects can be diagnosed.");
+  for (const CollectorStatus& s : statuses) out.Sample({{"collector", s.name}}, s.invisible_pids);
+  LogInvisiblePids(statuses);
   out.Family("ipc_exporter_collections_total",
              "Times the collectors read the kernel tables; concurrent scrapes share one.",
              MetricType::kCounter);
@@ -232,6 +239,23 @@ void Scraper::LogNamespaceProblems(const NamespacesScrape& scrape) {
       "and CAP_SYS_PTRACE (other users' /proc/PID/ns/ipc)",
       {{"processes_unreadable", std::to_string(scrape.census.unreadable_processes)},
        {"namespaces_denied", std::to_string(denied)}});
+}
+
+void Scraper::LogInvisiblePids(const std::vector<CollectorStatus>& statuses) {
+  uint64_t invisible = 0;
+  for (const CollectorStatus& s : statuses) invisible += s.invisible_pids;
+  // Once when it starts or ends, not on every scrape: the metric says it every time.
+  const bool was = invisible_pids_.exchange(invisible) > 0;
+  if (was == (invisible > 0)) return;
+  if (invisible > 0) {
+    Log(LogLevel::kWarn,
+        "IPC objects were used by processes outside the exporter's pid namespace: their pids read "
+        "0 and they cannot be diagnosed; run the exporter in the host's pid namespace "
+        "(docker --pid=host, Kubernetes hostPID: true)",
+        {{"objects", std::to_string(invisible)}});
+  } else {
+    Log(LogLevel::kInfo, "every IPC object's processes are visible again", {});
+  }
 }
 
 std::vector<CollectorStatus> Scraper::Statuses() const {

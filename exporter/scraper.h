@@ -21,6 +21,7 @@ struct CollectorStatus {
   bool success = false;
   double duration_seconds = 0;
   uint64_t series_dropped = 0;  // by the collector's --collector.NAME.max-series
+  uint64_t invisible_pids = 0;  // objects whose processes are outside our pid namespace
   std::string error;            // the first problem of the last scrape, empty on success
 };
 
@@ -115,6 +116,7 @@ class Scraper {
 
   std::shared_ptr<const ScrapeResult> Collect();
   void LogNamespaceProblems(const NamespacesScrape& scrape);
+  void LogInvisiblePids(const std::vector<CollectorStatus>& statuses);
   /// Buffers of a finished result, handed back when its last holder lets go of it, for the
   /// next collection to reuse (so that a large scrape does not fault in fresh pages every
   /// time). Shared with the results' deleters, so it outlives whichever goes last.
@@ -131,6 +133,8 @@ class Scraper {
   std::unique_ptr<CollectorFactories> all_namespaces_;  // null: the exporter's namespace only
   // Namespaces denied plus processes unreadable in the last scrape, to log changes only.
   std::atomic<uint64_t> namespaces_hidden_{0};
+  // Objects with pids outside the exporter's pid namespace in the last scrape, likewise.
+  std::atomic<uint64_t> invisible_pids_{0};
   std::atomic<uint64_t> collections_{0};
   std::shared_ptr<SpareBuffers> spare_ = std::make_shared<SpareBuffers>();
 

@@ -196,7 +196,9 @@ TEST(LiveDiagnosis, EveryScenarioIsReportedAndOnlyProblemsAreListed) {
             std::to_string(crasher_pid));
   EXPECT_EQ(FindSample(s, "ipc_sem_last_operator_alive", sem(crashed_id)), "0");
   EXPECT_EQ(FindSample(s, "ipc_sem_stuck", sem(crashed_id)), "1");
-  EXPECT_EQ(FindSample(s, "ipc_sem_array_orphaned", semid(crashed_id)), "1");
+  // Somebody waits on it: in use, so never "orphaned" (that would advise removing it).
+  EXPECT_EQ(FindSample(s, "ipc_sem_array_application_alive", semid(crashed_id)), "1");
+  EXPECT_EQ(FindSample(s, "ipc_sem_array_orphaned", semid(crashed_id)), "0");
   // (d)
   EXPECT_EQ(FindSample(s, "ipc_sem_value", sem(undone_id)), "0");
   EXPECT_EQ(FindSample(s, "ipc_sem_ncount", sem(undone_id)), "0");
@@ -215,9 +217,11 @@ TEST(LiveDiagnosis, EveryScenarioIsReportedAndOnlyProblemsAreListed) {
   EXPECT_EQ(FindSample(s, "ipc_msg_queue_messages", msq(served_id)), "1");
   EXPECT_EQ(FindSample(s, "ipc_msg_queue_last_receiver_alive", msq(served_id)), "1");
   EXPECT_EQ(FindSample(s, "ipc_msg_queue_stalled", msq(served_id)), "0");
-  // (g): never received, so the receiver is unknown, not dead; stalled by age alone.
+  // (g): never received, so the receiver is unknown, not dead: a finding of its own.
   EXPECT_EQ(FindSample(s, "ipc_msg_queue_last_receiver_alive", msq(unread.id())), std::nullopt);
-  EXPECT_EQ(FindSample(s, "ipc_msg_queue_stalled", msq(unread.id())), "1");
+  EXPECT_EQ(FindSample(s, "ipc_msg_queue_stalled", msq(unread.id())), "0");
+  EXPECT_EQ(FindSample(s, "ipc_msg_queue_never_received", msq(unread.id())), "1");
+  EXPECT_EQ(FindSample(s, "ipc_msg_queue_never_received", msq(abandoned_id)), "0");
 
   HttpResponse page = HttpRequest(exporter.port(), "GET", "/");
   ASSERT_EQ(page.status, 200);
@@ -225,7 +229,6 @@ TEST(LiveDiagnosis, EveryScenarioIsReportedAndOnlyProblemsAreListed) {
       "orphaned segment " + std::to_string(leaked_id),
       "stuck semaphore " + std::to_string(crashed_id) + "/0",
       "stalled queue " + std::to_string(abandoned_id),
-      "stalled queue " + std::to_string(unread.id()),
   };
   EXPECT_EQ(AttentionIds(page.body), expected) << page.body;
   EXPECT_NE(page.body.find("<table id=\"limits\">"), std::string::npos);

@@ -183,16 +183,21 @@ TEST(MsgDiagnosis, StalledQueues) {
   EXPECT_EQ(FindSample(run.samples, "ipc_msg_queue_last_receiver_alive", {{"msqid", "98307"}}),
             "0");
   EXPECT_EQ(FindSample(run.samples, "ipc_msg_queue_stalled", {{"msqid", "98307"}}), "1");
-  // Never received from (lrpid 0: unknown receiver), last send 3000 s ago > 300 s.
+  EXPECT_EQ(FindSample(run.samples, "ipc_msg_queue_never_received", {{"msqid", "98307"}}), "0");
+  // Never received from (lrpid 0: unknown receiver), last send 3000 s ago > 300 s: a finding
+  // of its own, not a dead consumer.
   EXPECT_EQ(FindSample(run.samples, "ipc_msg_queue_last_receiver_alive", {{"msqid", "131076"}}),
             std::nullopt);
-  EXPECT_EQ(FindSample(run.samples, "ipc_msg_queue_stalled", {{"msqid", "131076"}}), "1");
-  EXPECT_EQ(run.report.attention.size(), 2u);
+  EXPECT_EQ(FindSample(run.samples, "ipc_msg_queue_stalled", {{"msqid", "131076"}}), "0");
+  EXPECT_EQ(FindSample(run.samples, "ipc_msg_queue_never_received", {{"msqid", "131076"}}), "1");
+  ASSERT_EQ(run.report.attention.size(), 1u);
+  EXPECT_EQ(run.report.attention[0].id, "98307");
+  EXPECT_EQ(run.report.attention[0].pid, 503);
 
   CollectorSettings patient;
   patient.msg_stall_threshold_seconds = 7200;
   Diagnosed later = Collect("msg", "normal", patient);
-  EXPECT_EQ(FindSample(later.samples, "ipc_msg_queue_stalled", {{"msqid", "131076"}}), "0");
+  EXPECT_EQ(FindSample(later.samples, "ipc_msg_queue_never_received", {{"msqid", "131076"}}), "0");
   EXPECT_EQ(FindSample(later.samples, "ipc_msg_queue_stalled", {{"msqid", "98307"}}), "1");
 }
 
@@ -214,11 +219,11 @@ TEST(SelectWithinCap, Table) {
 
 TEST(SeriesCap, KeepsTheLeakedSegmentAndExactTotals) {
   CollectorSettings settings;
-  settings.shm_max_series = 20;  // room for one segment's 14 series
+  settings.shm_max_series = 20;  // room for one segment's 15 series
   Diagnosed run = Collect("shm", "normal", settings);
-  // 32769 is leaked, so it is kept first; 0 and 65538 (14 series each) and 98307 (13: its
-  // creator is unknown, so no _alive series) are left out.
-  EXPECT_EQ(run.report.series_dropped, 14u + 14u + 13u);
+  // 32769 is leaked, so it is kept first; 0 and 65538 (15 series each) and 98307 (13: its
+  // creator and so its application are unknown, so no _alive series) are left out.
+  EXPECT_EQ(run.report.series_dropped, 15u + 15u + 13u);
   auto sizes = FindSamples(run.samples, "ipc_shm_segment_size_bytes");
   ASSERT_EQ(sizes.size(), 1u);
   EXPECT_EQ(sizes[0].labels.at("shmid"), "32769");
@@ -237,10 +242,11 @@ TEST(SeriesCap, SemArraysCountTheirSemaphores) {
   CollectorSettings settings;
   settings.sem_max_series = 30;
   Diagnosed run = Collect("sem", "normal", settings);
-  // Array 0 (stuck semaphore): 6 array + 2x6 semaphore series = 18, kept first. Array 32769
-  // (orphaned, so flagged too): 6 + 3 semaphores with 6, 6 and 5 (semnum 2 never operated on:
-  // no _alive series) = 23, too many. Array 65538 (unreadable): 5 array series, fits.
-  EXPECT_EQ(run.report.series_dropped, 23u);
+  // Array 0 (stuck semaphore): 7 array + 2x6 semaphore series = 19, kept first. Array 32769
+  // (orphaned, so flagged too): 7 + 3 semaphores with 6, 6 and 5 (semnum 2 never operated on:
+  // no _alive series) = 24, too many. Array 65538 (unreadable: no orphaned or application
+  // series): 5 array series, fits.
+  EXPECT_EQ(run.report.series_dropped, 24u);
   EXPECT_EQ(FindSamples(run.samples, "ipc_sem_value", {{"semid", "32769"}}).size(), 0u);
   EXPECT_EQ(FindSamples(run.samples, "ipc_sem_value", {{"semid", "0"}}).size(), 2u);
   EXPECT_EQ(FindSample(run.samples, "ipc_sem_array_values_readable", {{"semid", "65538"}}), "0");
