@@ -12,10 +12,10 @@
 namespace ipc_exporter {
 
 /// What the diagnosis remembers from one scrape to the next, because the kernel forgets it:
-/// the processes it saw alive (after a process exits, its command, parent and user are gone from
-/// /proc, yet they name the program that created a leaked segment and the application it
-/// belonged to), and the earliest creation time each object can have had (IPC_SET moves an
-/// object's ctime, which would let a newer process wearing the creator's pid pass for it).
+/// the processes it saw alive (after a process exits, its command and user are gone from /proc,
+/// yet they name the program that created a leaked segment and the application it belonged to), and
+/// the earliest creation time each object can have had (IPC_SET moves an object's ctime, which
+/// would let a newer process wearing the creator's pid pass for it).
 ///
 /// Bounded: at most kMaxProcesses processes (the oldest memories go first), and creation bounds
 /// only for the objects of the last scrape. Thread-safe: collectors of several IPC namespaces
@@ -28,9 +28,7 @@ class DiagnosisMemory {
   struct Process {
     double start_time = 0;  // Unix seconds
     std::string command;
-    int32_t parent_pid = 0;
-    double parent_start_time = 0;  // 0 if the parent could not be read
-    uint32_t uid = 0;              // effective
+    uint32_t uid = 0;  // effective
   };
 
   void Remember(int32_t pid, Process process);

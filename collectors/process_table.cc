@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include <cmath>
-
 #include "process_stat.h"
 
 namespace ipc_exporter {
@@ -46,7 +44,6 @@ std::optional<ProcessTable::Process>& ProcessTable::Find(int32_t pid) {
     if (stat) {
       process = Process{};
       process->command = stat->command;
-      process->parent_pid = stat->parent_pid;
       process->exited = stat->state == 'Z' || stat->state == 'X';
       if (boot_time_) {
         static const double kTicks = static_cast<double>(::sysconf(_SC_CLK_TCK));
@@ -65,12 +62,6 @@ void ProcessTable::Remember(int32_t pid, Process& process) {
   DiagnosisMemory::Process memory;
   memory.start_time = process.start_time;
   memory.command = process.command;
-  memory.parent_pid = process.parent_pid;
-  if (process.parent_pid > 0) {
-    if (const std::optional<Process>& parent = Find(process.parent_pid)) {
-      memory.parent_start_time = parent->start_time;
-    }
-  }
   try {
     std::optional<std::string> status = proc_.ReadFileIfExists(std::to_string(pid) + "/status");
     std::optional<ProcessUids> uids = status ? ParseStatusUids(*status) : std::nullopt;
@@ -151,15 +142,7 @@ Liveness ProcessTable::Application(std::span<const PidEvent> gone,
   if (hidden_processes_) return Liveness::kUnknown;
   for (const PidEvent& event : gone) {
     std::optional<DiagnosisMemory::Process> remembered = Recall(event.pid, event.time);
-    if (!remembered) continue;
-    if (remembered->parent_pid > 1 && remembered->parent_start_time > 0) {
-      const std::optional<Process>& parent = Find(remembered->parent_pid);
-      if (parent && !parent->exited &&
-          std::abs(parent->start_time - remembered->parent_start_time) < 0.5) {
-        return Liveness::kAlive;
-      }
-    }
-    if (remembered->uid != 0 && UserRuns(remembered->uid)) return Liveness::kAlive;
+    if (remembered && remembered->uid != 0 && UserRuns(remembered->uid)) return Liveness::kAlive;
   }
   for (uint32_t uid : users) {
     if (uid != 0 && UserRuns(uid)) return Liveness::kAlive;

@@ -47,10 +47,10 @@ class ProcessTable {
   std::optional<std::string> CommandOf(int32_t pid, int64_t event_time);
 
   /// Whether anybody of an object's application still runs once the processes the kernel
-  /// recorded for it are gone (`gone`): the remembered parent of one of them (not init, which
-  /// adopts every orphan), or any process of one of `users` or of the remembered user of one of
-  /// `gone`, root excepted (every host runs processes as root, so it proves nothing). kUnknown
-  /// when processes are hidden from the exporter.
+  /// recorded for it are gone (`gone`): any process of one of `users` or of the remembered user
+  /// of one of `gone`, root excepted (every host runs processes as root, so it proves nothing).
+  /// kUnknown when processes are hidden from the exporter. (A gone process's parent is no
+  /// evidence: a supervisor, a shell or cron outlives the programs that leak.)
   Liveness Application(std::span<const PidEvent> gone, std::span<const uint32_t> users);
 
   /// True when processes are hidden from the exporter (hidepid, another pid namespace's proc).
@@ -60,7 +60,6 @@ class ProcessTable {
   struct Process {
     double start_time = 0;  // Unix seconds; 0 if the boot time could not be read
     std::string command;
-    int32_t parent_pid = 0;
     bool exited = false;  // zombie or dead
     bool remembered = false;
   };

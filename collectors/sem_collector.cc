@@ -85,9 +85,8 @@ const std::array<Gauge, 6> kArrayGauges = {{
      "CAP_IPC_OWNER) and its per-semaphore series are left out.",
      [](const ArrayReading& r) -> std::optional<uint64_t> { return r.readable ? 1 : 0; }},
     {"ipc_sem_array_application_alive",
-     "1 if a process of the array's application runs (a waiter, a last operator, the remembered "
-     "parent of one, or a process of its owner or creator user other than root), 0 if none "
-     "does; absent when unknown.",
+     "1 if a process of the array's application runs (a waiter, a last operator, or any process "
+     "of its owner or creator user, root excepted), 0 if none does; absent when unknown.",
      [](const ArrayReading& r) -> std::optional<uint64_t> {
        if (r.application == Liveness::kUnknown) return std::nullopt;
        return r.application == Liveness::kAlive ? 1 : 0;

@@ -102,8 +102,8 @@ const std::array<Gauge, 14> kSegmentGauges = {{
      }},
     {"ipc_shm_segment_application_alive",
      "1 if a process of the segment's application runs (an attacher, its creator, its last "
-     "attacher or detacher, the remembered parent of one of them, or a process of its owner or "
-     "creator user other than root), 0 if none does; absent when unknown.",
+     "attacher or detacher, or any process of its owner or creator user, root excepted), 0 if "
+     "none does; absent when unknown.",
      [](const SegmentReading& r) -> std::optional<uint64_t> {
        if (r.application == Liveness::kUnknown) return std::nullopt;
        return Flag(r.application == Liveness::kAlive);
