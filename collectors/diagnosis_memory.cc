@@ -27,23 +27,36 @@ std::optional<DiagnosisMemory::Process> DiagnosisMemory::Recall(int32_t pid) con
   return it->second.second;
 }
 
-std::vector<int64_t> DiagnosisMemory::EarliestCreation(
+std::vector<DiagnosisMemory::Object> DiagnosisMemory::Objects(
     uint64_t ipc_namespace, char kind, const std::vector<std::pair<int32_t, int64_t>>& objects,
     int64_t now) {
-  std::unordered_map<int32_t, int64_t> current;
+  std::unordered_map<int32_t, Object> current;
   current.reserve(objects.size());
-  std::vector<int64_t> earliest;
-  earliest.reserve(objects.size());
+  std::vector<Object> recalled;
+  recalled.reserve(objects.size());
   std::lock_guard<std::mutex> lock(mutex_);
-  std::unordered_map<int32_t, int64_t>& known = creation_bounds_[{ipc_namespace, kind}];
+  std::unordered_map<int32_t, Object>& known = objects_[{ipc_namespace, kind}];
   for (const auto& [id, bound] : objects) {
-    int64_t best = bound > 0 ? std::min(bound, now) : now;
-    if (auto it = known.find(id); it != known.end()) best = std::min(best, it->second);
-    current[id] = best;
-    earliest.push_back(best);
+    Object object;
+    if (auto it = known.find(id); it != known.end()) object = it->second;
+    const int64_t seen = bound > 0 ? std::min(bound, now) : now;
+    if (object.created_no_later_than == 0 || seen < object.created_no_later_than) {
+      object.created_no_later_than = seen;
+    }
+    current[id] = object;
+    recalled.push_back(object);
   }
   known.swap(current);
-  return earliest;
+  return recalled;
+}
+
+void DiagnosisMemory::RememberPoolParent(uint64_t ipc_namespace, char kind, int32_t id,
+                                         ProcessIdentity parent) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto space = objects_.find({ipc_namespace, kind});
+  if (space == objects_.end()) return;
+  auto it = space->second.find(id);
+  if (it != space->second.end()) it->second.pool_parent = parent;
 }
 
 }  // namespace ipc_exporter

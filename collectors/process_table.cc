@@ -44,6 +44,7 @@ std::optional<ProcessTable::Process>& ProcessTable::Find(int32_t pid) {
     if (stat) {
       process = Process{};
       process->command = stat->command;
+      process->parent_pid = stat->parent_pid;
       process->exited = stat->state == 'Z' || stat->state == 'X';
       if (boot_time_) {
         static const double kTicks = static_cast<double>(::sysconf(_SC_CLK_TCK));
@@ -110,36 +111,68 @@ std::optional<std::string> ProcessTable::CommandOf(int32_t pid, int64_t event_ti
   return std::nullopt;
 }
 
-bool ProcessTable::UserRuns(uint32_t uid) {
-  if (!running_users_) {
-    running_users_.emplace();
-    const int32_t self = ::getpid();
-    std::vector<int32_t> pids;
+void ProcessTable::ReadUsers() {
+  running_users_.emplace();
+  const int32_t self = ::getpid();
+  std::vector<int32_t> pids;
+  try {
+    pids = proc_.ListPids();
+  } catch (const ProcFsError&) {
+    // Nothing listed: no user is known to run anything.
+  }
+  for (int32_t pid : pids) {
+    if (pid == self) continue;  // the exporter is nobody's application
     try {
-      pids = proc_.ListPids();
-    } catch (const ProcFsError&) {
-      // Nothing listed: no user is known to run anything.
-    }
-    for (int32_t pid : pids) {
-      if (pid == self) continue;  // the exporter is nobody's application
-      try {
-        std::optional<std::string> status = proc_.ReadFileIfExists(std::to_string(pid) + "/status");
-        if (!status || status->find("\nState:\tZ") != std::string::npos) continue;
-        if (std::optional<ProcessUids> uids = ParseStatusUids(*status)) {
-          running_users_->insert(uids->real);
-          running_users_->insert(uids->effective);
-        }
-      } catch (const ProcFsError&) {
-        // Exited since the listing, or unreadable: it runs as nobody we can name.
+      std::optional<std::string> status = proc_.ReadFileIfExists(std::to_string(pid) + "/status");
+      if (!status || status->find("\nState:\tZ") != std::string::npos) continue;
+      std::optional<ProcessUids> uids = ParseStatusUids(*status);
+      if (!uids) continue;
+      running_users_->insert(uids->real);
+      running_users_->insert(uids->effective);
+      if (!pool_worker_of_user_.contains(uids->effective) && PoolParent(pid)) {
+        pool_worker_of_user_[uids->effective] = pid;
       }
+    } catch (const ProcFsError&) {
+      // Exited since the listing, or unreadable: it runs as nobody we can name.
     }
   }
+}
+
+bool ProcessTable::UserRuns(uint32_t uid) {
+  if (!running_users_) ReadUsers();
   return running_users_->contains(uid);
 }
 
-Liveness ProcessTable::Application(std::span<const PidEvent> gone,
-                                   std::span<const uint32_t> users) {
+std::optional<DiagnosisMemory::ProcessIdentity> ProcessTable::PoolParentOfUser(uint32_t uid) {
+  if (!running_users_) ReadUsers();
+  auto it = pool_worker_of_user_.find(uid);
+  if (it == pool_worker_of_user_.end()) return std::nullopt;
+  return PoolParent(it->second);
+}
+
+std::optional<DiagnosisMemory::ProcessIdentity> ProcessTable::PoolParent(int32_t pid) {
+  if (pid <= 0) return std::nullopt;
+  const std::optional<Process>& child = Find(pid);
+  if (!child || child->exited || child->parent_pid <= 1) return std::nullopt;
+  const int32_t parent_pid = child->parent_pid;
+  const std::string command = child->command;
+  const std::optional<Process>& parent = Find(parent_pid);  // may rehash: `child` is stale now
+  if (!parent || parent->exited || parent->command != command || parent->start_time == 0) {
+    return std::nullopt;
+  }
+  return DiagnosisMemory::ProcessIdentity{parent_pid, parent->start_time};
+}
+
+Liveness ProcessTable::Application(std::span<const PidEvent> gone, std::span<const uint32_t> users,
+                                   DiagnosisMemory::ProcessIdentity pool_parent) {
   if (hidden_processes_) return Liveness::kUnknown;
+  if (pool_parent.pid > 0) {
+    const std::optional<Process>& parent = Find(pool_parent.pid);
+    if (parent && !parent->exited && parent->start_time - pool_parent.start_time < 0.5 &&
+        pool_parent.start_time - parent->start_time < 0.5) {
+      return Liveness::kAlive;
+    }
+  }
   for (const PidEvent& event : gone) {
     std::optional<DiagnosisMemory::Process> remembered = Recall(event.pid, event.time);
     if (remembered && remembered->uid != 0 && UserRuns(remembered->uid)) return Liveness::kAlive;

@@ -47,11 +47,20 @@ class ProcessTable {
   std::optional<std::string> CommandOf(int32_t pid, int64_t event_time);
 
   /// Whether anybody of an object's application still runs once the processes the kernel
-  /// recorded for it are gone (`gone`): any process of one of `users` or of the remembered user
-  /// of one of `gone`, root excepted (every host runs processes as root, so it proves nothing).
-  /// kUnknown when processes are hidden from the exporter. (A gone process's parent is no
-  /// evidence: a supervisor, a shell or cron outlives the programs that leak.)
-  Liveness Application(std::span<const PidEvent> gone, std::span<const uint32_t> users);
+  /// recorded for it are gone (`gone`): the pool parent remembered for the object, or any process
+  /// of one of `users` or of the remembered user of one of `gone`, root excepted (every host
+  /// runs processes as root, so it proves nothing). kUnknown when processes are hidden from the
+  /// exporter.
+  Liveness Application(std::span<const PidEvent> gone, std::span<const uint32_t> users,
+                       DiagnosisMemory::ProcessIdentity pool_parent = {});
+
+  /// If `pid` runs and is a pre-forked worker, its parent: a process running the same program
+  /// (command) that is not init. (Any other parent is no evidence of the application: a
+  /// supervisor, a shell or cron outlives the programs that leak.)
+  std::optional<DiagnosisMemory::ProcessIdentity> PoolParent(int32_t pid);
+
+  /// The parent of a pre-forked worker running as `uid`, if one runs (the lowest pid found).
+  std::optional<DiagnosisMemory::ProcessIdentity> PoolParentOfUser(uint32_t uid);
 
   /// True when processes are hidden from the exporter (hidepid, another pid namespace's proc).
   bool hidden() const { return hidden_processes_; }
@@ -60,6 +69,7 @@ class ProcessTable {
   struct Process {
     double start_time = 0;  // Unix seconds; 0 if the boot time could not be read
     std::string command;
+    int32_t parent_pid = 0;
     bool exited = false;  // zombie or dead
     bool remembered = false;
   };
@@ -76,7 +86,9 @@ class ProcessTable {
   std::optional<double> boot_time_;
   bool hidden_processes_ = false;
   std::unordered_map<int32_t, std::optional<Process>> processes_;
+  void ReadUsers();
   std::optional<std::unordered_set<uint32_t>> running_users_;  // read on first need
+  std::unordered_map<uint32_t, int32_t> pool_worker_of_user_;  // uid -> a pool worker's pid
 };
 
 }  // namespace ipc_exporter

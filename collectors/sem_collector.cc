@@ -2,6 +2,7 @@
 #include <array>
 #include <cstring>
 
+#include "diagnosis_memory.h"
 #include "kernel_limits.h"
 #include "object_families.h"
 #include "process_table.h"
@@ -47,20 +48,34 @@ std::optional<uint64_t> ArrayOrphaned(const ArrayReading& r) {
 }
 
 /// Whether a process of the array's application runs: a waiter, a last operator, or what
-/// ProcessTable::Application finds for the gone operators and the array's users. (The kernel
-/// records no creator for arrays.)
-Liveness ApplicationOf(const ArrayReading& r, int64_t last_event, ProcessTable& processes) {
+/// ProcessTable::Application finds for the gone operators, the array's users and its remembered
+/// pool parent. (The kernel records no creator for arrays.) Sets `pool_parent` when a live last
+/// operator is a pre-forked worker, for later scrapes to remember.
+Liveness ApplicationOf(const ArrayReading& r, int64_t last_event,
+                       DiagnosisMemory::ProcessIdentity remembered_pool_parent,
+                       ProcessTable& processes,
+                       std::optional<DiagnosisMemory::ProcessIdentity>* pool_parent) {
   if (!r.readable) return Liveness::kUnknown;
+  bool in_use = false;
   std::vector<PidEvent> gone;
   for (size_t i = 0; i < r.semaphores.size(); ++i) {
-    if (Waiting(r.semaphores[i]) || r.last_operators[i] == Liveness::kAlive) {
-      return Liveness::kAlive;
-    }
-    if (r.last_operators[i] == Liveness::kDead)
+    in_use = in_use || Waiting(r.semaphores[i]);
+    if (r.last_operators[i] == Liveness::kAlive) {
+      in_use = true;
+      if (!*pool_parent) *pool_parent = processes.PoolParent(r.semaphores[i].last_pid);
+    } else if (r.last_operators[i] == Liveness::kDead) {
       gone.push_back({r.semaphores[i].last_pid, last_event});
+    }
   }
   const uint32_t users[] = {r.array.owner.uid, r.array.owner.cuid};
-  return processes.Application(gone, users);
+  Liveness application =
+      in_use ? Liveness::kAlive : processes.Application(gone, users, remembered_pool_parent);
+  // If its owner's processes are pre-forked workers, their parent keeps the pool alive at the
+  // moments when every worker is being replaced.
+  if (application == Liveness::kAlive && !*pool_parent && r.array.owner.uid != 0) {
+    *pool_parent = processes.PoolParentOfUser(r.array.owner.uid);
+  }
+  return application;
 }
 
 using Gauge = ObjectGauge<ArrayReading>;
@@ -205,6 +220,14 @@ class SemCollector final : public Collector {
     });
 
     ProcessTable processes(context_.proc, context_.settings.memory.get());
+    std::vector<DiagnosisMemory::Object> remembered(arrays.size());
+    if (context_.settings.memory) {
+      std::vector<std::pair<int32_t, int64_t>> ids;
+      ids.reserve(arrays.size());
+      for (const SemArray& a : arrays) ids.emplace_back(a.semid, a.change_time);
+      remembered = context_.settings.memory->Objects(context_.settings.ipc_namespace, 's', ids,
+                                                     context_.now());
+    }
     std::vector<ArrayReading> kept;
     kept.reserve(readings.size());
     for (size_t i = 0; i < readings.size(); ++i) {
@@ -223,7 +246,13 @@ class SemCollector final : public Collector {
         reading.last_operators.push_back(processes.Check(s.last_pid, last_event));
         visible = visible || s.last_pid != 0;
       }
-      reading.application = ApplicationOf(reading, last_event, processes);
+      std::optional<DiagnosisMemory::ProcessIdentity> pool_parent;
+      reading.application =
+          ApplicationOf(reading, last_event, remembered[i].pool_parent, processes, &pool_parent);
+      if (pool_parent && context_.settings.memory) {
+        context_.settings.memory->RememberPoolParent(context_.settings.ipc_namespace, 's',
+                                                     reading.array.semid, *pool_parent);
+      }
       // Operated on, yet no pid recorded: the operators run outside our pid namespace.
       if (reading.readable && reading.array.operation_time > 0 && !visible) ++report.invisible_pids;
       kept.push_back(std::move(reading));

@@ -43,16 +43,29 @@ int64_t CreatedNoLaterThan(const ShmSegment& s) {
 
 /// Whether a process of the segment's application runs: one attaching it, its creator, the last
 /// process that attached or detached it, or what ProcessTable::Application finds for those.
-Liveness ApplicationOf(const ShmSegment& s, Liveness creator, int64_t created,
-                       ProcessTable& processes) {
-  if (s.attached > 0 || creator == Liveness::kAlive) return Liveness::kAlive;
+/// Sets `pool_parent` when one of them is a pre-forked worker, for later scrapes to remember.
+Liveness ApplicationOf(const ShmSegment& s, Liveness creator,
+                       const DiagnosisMemory::Object& remembered, ProcessTable& processes,
+                       std::optional<DiagnosisMemory::ProcessIdentity>* pool_parent) {
   const PidEvent last{s.last_operation_pid, std::max(s.attach_time, s.detach_time)};
   const Liveness last_operator = processes.Check(last.pid, last.time);
-  if (last_operator == Liveness::kAlive) return Liveness::kAlive;
-  if (creator == Liveness::kUnknown) return Liveness::kUnknown;
-  const PidEvent gone[] = {{s.creator_pid, created}, last};
+  if (creator == Liveness::kAlive) *pool_parent = processes.PoolParent(s.creator_pid);
+  if (!*pool_parent && last_operator == Liveness::kAlive) {
+    *pool_parent = processes.PoolParent(last.pid);
+  }
+  const bool in_use =
+      s.attached > 0 || creator == Liveness::kAlive || last_operator == Liveness::kAlive;
+  if (!in_use && creator == Liveness::kUnknown) return Liveness::kUnknown;
+  const PidEvent gone[] = {{s.creator_pid, remembered.created_no_later_than}, last};
   const uint32_t users[] = {s.owner.uid, s.owner.cuid};
-  return processes.Application(gone, users);
+  Liveness application =
+      in_use ? Liveness::kAlive : processes.Application(gone, users, remembered.pool_parent);
+  // If its owner's processes are pre-forked workers, their parent keeps the pool alive at the
+  // moments when every worker is being replaced.
+  if (application == Liveness::kAlive && !*pool_parent && s.owner.uid != 0) {
+    *pool_parent = processes.PoolParentOfUser(s.owner.uid);
+  }
+  return application;
 }
 
 using Gauge = ObjectGauge<SegmentReading>;
@@ -130,7 +143,7 @@ class ShmCollector final : public Collector {
         ReadSortedTable<ShmSegment>(proc, "shm", ParseShmTable, &ShmSegment::shmid, report.errors);
 
     ProcessTable processes(proc, context_.settings.memory.get());
-    const std::vector<int64_t> created = CreationBounds(segments);
+    const std::vector<DiagnosisMemory::Object> remembered = Remembered(segments);
     std::vector<SegmentReading> readings;
     std::vector<ObjectIdentity> identities;
     std::vector<std::string> creator_commands;
@@ -139,9 +152,15 @@ class ShmCollector final : public Collector {
       const ShmSegment& s = segments[i];
       SegmentReading r;
       r.segment = s;
-      r.creator = processes.Check(s.creator_pid, created[i]);
-      r.application = ApplicationOf(s, r.creator, created[i], processes);
-      r.creator_command = processes.CommandOf(s.creator_pid, created[i]).value_or("");
+      const int64_t created = remembered[i].created_no_later_than;
+      r.creator = processes.Check(s.creator_pid, created);
+      std::optional<DiagnosisMemory::ProcessIdentity> pool_parent;
+      r.application = ApplicationOf(s, r.creator, remembered[i], processes, &pool_parent);
+      if (pool_parent && context_.settings.memory) {
+        context_.settings.memory->RememberPoolParent(context_.settings.ipc_namespace, 'm', s.shmid,
+                                                     *pool_parent);
+      }
+      r.creator_command = processes.CommandOf(s.creator_pid, created).value_or("");
       // Every segment has a creator: cpid 0 means it runs outside our pid namespace.
       if (s.creator_pid == 0) ++report.invisible_pids;
       identities.push_back(IdentityOf(s.owner.key, s.shmid));
@@ -157,19 +176,19 @@ class ShmCollector final : public Collector {
   }
 
  private:
-  // The latest moment each segment can have been created, by the kernel's times and by what
-  // earlier scrapes saw.
-  std::vector<int64_t> CreationBounds(const std::vector<ShmSegment>& segments) {
+  // What is remembered of each segment: the latest moment it can have been created (by the
+  // kernel's times and what earlier scrapes saw), and its pool parent.
+  std::vector<DiagnosisMemory::Object> Remembered(const std::vector<ShmSegment>& segments) {
     std::vector<std::pair<int32_t, int64_t>> bounds;
     bounds.reserve(segments.size());
     for (const ShmSegment& s : segments) bounds.emplace_back(s.shmid, CreatedNoLaterThan(s));
-    if (!context_.settings.memory) {
-      std::vector<int64_t> plain;
-      for (const auto& [ignored, bound] : bounds) plain.push_back(bound);
-      return plain;
+    if (context_.settings.memory) {
+      return context_.settings.memory->Objects(context_.settings.ipc_namespace, 'm', bounds,
+                                               context_.now());
     }
-    return context_.settings.memory->EarliestCreation(context_.settings.ipc_namespace, 'm', bounds,
-                                                      context_.now());
+    std::vector<DiagnosisMemory::Object> plain(bounds.size());
+    for (size_t i = 0; i < bounds.size(); ++i) plain[i].created_no_later_than = bounds[i].second;
+    return plain;
   }
 
   // The per-segment families, for the segments that fit under --collector.shm.max-series

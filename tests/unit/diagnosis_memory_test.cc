@@ -39,6 +39,13 @@ class ScratchProcTree {
                                   << " (whatever)\nUid:\t" << uid << "\t" << uid << "\t" << uid
                                   << "\t" << uid << "\n";
   }
+  /// A child of `parent`, started at the same tick.
+  void AddChild(int pid, int parent, const std::string& command, uint32_t uid) {
+    Add(pid, command, uid);
+    fs::path stat = root_ / std::to_string(pid) / "stat";
+    std::ofstream(stat) << pid << " (" << command << ") S " << parent
+                        << " 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 100 1000 10 0\n";
+  }
   void Remove(int pid) { fs::remove_all(root_ / std::to_string(pid)); }
   std::string root() const { return root_.string(); }
 
@@ -132,21 +139,64 @@ TEST(ProcessTableMemory, CommandAndUserOutliveTheProcess) {
   EXPECT_EQ(memory.Recall(50)->command, "sleep");
 }
 
+/// The creation bounds Objects() returns.
+std::vector<int64_t> Bounds(DiagnosisMemory& memory, uint64_t ipc_namespace, char kind,
+                            const std::vector<std::pair<int32_t, int64_t>>& objects, int64_t now) {
+  std::vector<int64_t> bounds;
+  for (const auto& o : memory.Objects(ipc_namespace, kind, objects, now)) {
+    bounds.push_back(o.created_no_later_than);
+  }
+  return bounds;
+}
+
 TEST(DiagnosisMemory, EarliestCreationSurvivesLaterChangesAndForgetsRemovedObjects) {
   DiagnosisMemory memory;
   // First seen at 500 with ctime 400; a never-timed object gets the scrape's time.
-  EXPECT_EQ(memory.EarliestCreation(0, 'm', {{1, 400}, {2, 0}}, 500),
-            (std::vector<int64_t>{400, 500}));
+  EXPECT_EQ(Bounds(memory, 0, 'm', {{1, 400}, {2, 0}}, 500), (std::vector<int64_t>{400, 500}));
   // IPC_SET moved both ctimes past 900: the earlier bounds stand.
-  EXPECT_EQ(memory.EarliestCreation(0, 'm', {{1, 950}, {2, 960}}, 1000),
-            (std::vector<int64_t>{400, 500}));
+  EXPECT_EQ(Bounds(memory, 0, 'm', {{1, 950}, {2, 960}}, 1000), (std::vector<int64_t>{400, 500}));
   // Another namespace or kind with the same ids is another object.
-  EXPECT_EQ(memory.EarliestCreation(7, 'm', {{1, 950}}, 1000), (std::vector<int64_t>{950}));
-  EXPECT_EQ(memory.EarliestCreation(0, 's', {{1, 950}}, 1000), (std::vector<int64_t>{950}));
+  EXPECT_EQ(Bounds(memory, 7, 'm', {{1, 950}}, 1000), (std::vector<int64_t>{950}));
+  EXPECT_EQ(Bounds(memory, 0, 's', {{1, 950}}, 1000), (std::vector<int64_t>{950}));
   // Object 1 went away: a new object 1 starts afresh.
-  EXPECT_EQ(memory.EarliestCreation(0, 'm', {{2, 960}}, 1100), (std::vector<int64_t>{500}));
-  EXPECT_EQ(memory.EarliestCreation(0, 'm', {{1, 1090}, {2, 960}}, 1200),
-            (std::vector<int64_t>{1090, 500}));
+  EXPECT_EQ(Bounds(memory, 0, 'm', {{2, 960}}, 1100), (std::vector<int64_t>{500}));
+  EXPECT_EQ(Bounds(memory, 0, 'm', {{1, 1090}, {2, 960}}, 1200), (std::vector<int64_t>{1090, 500}));
+}
+
+TEST(DiagnosisMemory, PoolParentIsKeptWhileTheObjectLasts) {
+  DiagnosisMemory memory;
+  memory.Objects(0, 's', {{3, 100}}, 200);
+  memory.RememberPoolParent(0, 's', 3, {77, 1234.5});
+  memory.RememberPoolParent(0, 's', 4, {78, 1.0});  // not listed: ignored
+  std::vector<DiagnosisMemory::Object> objects = memory.Objects(0, 's', {{3, 150}, {4, 150}}, 300);
+  EXPECT_EQ(objects[0].pool_parent.pid, 77);
+  EXPECT_EQ(objects[0].pool_parent.start_time, 1234.5);
+  EXPECT_EQ(objects[1].pool_parent.pid, 0);
+  memory.Objects(0, 's', {}, 400);  // both removed
+  EXPECT_EQ(memory.Objects(0, 's', {{3, 390}}, 500)[0].pool_parent.pid, 0);
+}
+
+TEST(ProcessTableApplication, APreForkedWorkersParentKeepsThePoolAlive) {
+  ScratchProcTree tree;
+  tree.Add(70, "apache2", 0);
+  tree.AddChild(71, 70, "apache2", 33);
+  tree.AddChild(72, 70, "helper", 33);  // exec'd another program: not a pool worker
+  ProcFs proc(tree.root());
+  ProcessTable table(proc);
+  std::optional<DiagnosisMemory::ProcessIdentity> parent = table.PoolParent(71);
+  ASSERT_TRUE(parent.has_value());
+  EXPECT_EQ(parent->pid, 70);
+  EXPECT_EQ(parent->start_time, 1001.0);
+  EXPECT_FALSE(table.PoolParent(72).has_value());
+  EXPECT_FALSE(table.PoolParent(70).has_value());  // its parent is init
+  EXPECT_EQ(table.PoolParentOfUser(33)->pid, 70);
+  EXPECT_FALSE(table.PoolParentOfUser(0).has_value());
+  const uint32_t root[] = {0};
+  EXPECT_EQ(table.Application({}, root, *parent), Liveness::kAlive);
+  EXPECT_EQ(table.Application({}, root, {70, 999.0}), Liveness::kDead);  // pid 70 reused since
+  tree.Remove(70);
+  ProcessTable later(proc);
+  EXPECT_EQ(later.Application({}, root, *parent), Liveness::kDead);
 }
 
 TEST(DiagnosisMemory, ForgetsTheOlderHalfWhenFull) {

@@ -1,0 +1,115 @@
+# Shared by the real-server scenarios: a private IPC+mount+PID namespace for the server, the
+# exporter joined to its IPC namespace and scraped over 127.0.0.1, and the shipped alert rules
+# evaluated by promtool over what was scraped. Sourced; expects EXPORTER and RULES set.
+
+ns_init=""    # the namespace's pid 1, seen from here: it keeps the namespace (and its IPC) alive
+exporter=""   # the exporter's pid
+port=""
+work=$(mktemp -d /tmp/ipc_servers.XXXXXX)
+chmod 755 "$work"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cleanup() {
+  [[ -n "$exporter" ]] && kill "$exporter" 2>/dev/null && wait "$exporter" 2>/dev/null
+  # Killing a pid namespace's init kills everything in it; the IPC namespace goes with it.
+  [[ -n "$ns_init" ]] && kill -9 "$ns_init" 2>/dev/null
+  wait 2>/dev/null
+  [[ -n "${KEEP:-}" ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Starts `sh -c SCRIPT` as pid 1 of a new IPC+mount+PID namespace, then waits for SCRIPT to
+# write $work/ready. SCRIPT ends by waiting forever, so the namespace outlives its servers.
+start_namespace() {
+  unshare --ipc --mount --pid --fork --mount-proc sh -c "$1" >"$work/namespace.log" 2>&1 &
+  local unshare_pid=$!
+  for _ in $(seq 1 600); do
+    [[ -f "$work/ready" ]] && break
+    kill -0 "$unshare_pid" 2>/dev/null || { cat "$work/namespace.log"; fail "namespace exited"; }
+    sleep 0.1
+  done
+  [[ -f "$work/ready" ]] || { cat "$work/namespace.log"; fail "server did not start"; }
+  ns_init=$(pgrep -P "$unshare_pid" | head -n 1)
+  [[ -n "$ns_init" ]] || fail "no namespace init"
+}
+
+# Pids of every process in the namespace but its init.
+namespace_processes() {
+  local ns
+  ns=$(readlink "/proc/$ns_init/ns/pid")
+  for dir in /proc/[0-9]*; do
+    local pid=${dir#/proc/}
+    [[ "$pid" == "$ns_init" ]] && continue
+    if [[ "$(readlink "$dir/ns/pid" 2>/dev/null)" == "$ns" ]]; then echo "$pid"; fi
+  done
+  return 0
+}
+
+# The exporter in the server's IPC namespace (and the host's pid namespace, as deployed).
+start_exporter() {
+  port=$((20000 + RANDOM % 20000))
+  nsenter --ipc="/proc/$ns_init/ns/ipc" -- "$EXPORTER" \
+    --web.listen-address="127.0.0.1:$port" "$@" 2>"$work/exporter.log" &
+  exporter=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0
+    sleep 0.1
+  done
+  cat "$work/exporter.log"
+  fail "exporter did not answer"
+}
+
+scrape() { curl -sf "http://127.0.0.1:$port/metrics" >"$1" || fail "scrape failed"; }
+
+# The value of every sample of family $2 in scrape $1 that equals $3, counted.
+count_samples() { grep -c "^$2{.*} $3\$" "$1" || true; }
+
+# Every finding that advises an operator: a leak, a stuck lock, an orphaned array, a dead
+# consumer. Prints them; returns 0 if there are none.
+no_findings() {
+  ! grep -E '^ipc_(shm_segment_orphaned|sem_stuck|sem_array_orphaned|msg_queue_stalled|posix_shm_object_orphaned)\{.*\} 1$' "$1"
+}
+
+# A promtool test of the shipped rules over the scrape $1, its values held for two hours: the
+# alerts firing at the end, by name and count, must be exactly $2 (lines "NAME COUNT", sorted;
+# empty for none). Run with the shipped `for:` and with every `for:` set to 0s.
+check_alerts() {
+  local scrape_file=$1 expected=$2 name=$3
+  local rules_dir="$work/rules_$name"
+  mkdir -p "$rules_dir"
+  cp "$RULES" "$rules_dir/shipped.yml"
+  sed -E 's/^( +)for: .*/\1for: 0s/' "$RULES" >"$rules_dir/immediate.yml"
+  {
+    echo "  - interval: 1m"
+    echo "    input_series:"
+    grep -E '^ipc_' "$scrape_file" | awk '{
+      value = $NF; series = substr($0, 1, length($0) - length(value) - 1)
+      sub(/\{/, "{instance=\"test:1\",job=\"ipc_exporter\",", series)
+      if (series !~ /\{/) series = series "{instance=\"test:1\",job=\"ipc_exporter\"}"
+      gsub(/,\}/, "}", series)
+      gsub(/\x27/, "\x27\x27", series)
+      printf "      - series: \x27%s\x27\n        values: \x27%sx120\x27\n", series, value
+    }'
+    echo "      - series: 'up{instance=\"test:1\",job=\"ipc_exporter\"}'"
+    echo "        values: '1x120'"
+    echo "    promql_expr_test:"
+    echo "      - expr: count by (alertname) (ALERTS{alertstate=\"firing\"})"
+    echo "        eval_time: 120m"
+    if [[ -z "$expected" ]]; then
+      echo "        exp_samples: []"
+    else
+      echo "        exp_samples:"
+      while read -r alert count; do
+        echo "          - labels: '{alertname=\"$alert\"}'"
+        echo "            value: $count"
+      done <<<"$expected"
+    fi
+  } >"$rules_dir/body.yml"
+  for rules in shipped immediate; do
+    { echo "rule_files: [$rules.yml]"; echo "evaluation_interval: 1m"; echo "tests:";
+      cat "$rules_dir/body.yml"; } >"$rules_dir/test_$rules.yml"
+    (cd "$rules_dir" && promtool test rules "test_$rules.yml") ||
+      fail "$name: alerts with $rules rules differ from: ${expected:-none}"
+  done
+}
