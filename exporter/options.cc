@@ -86,8 +86,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
       ->check(CLI::IsMember({"self", "all"}));
   std::string stall_threshold = "5m";
   app.add_option("--collector.msg.stall-threshold", stall_threshold,
-                 "A queue that never had a message received is stalled once its last send is "
-                 "older than this (e.g. 90s, 5m, 1h).")
+                 "A queue that never had a message received reads never_received once its last "
+                 "send is older than this (e.g. 90s, 5m, 1h).")
       ->capture_default_str();
   bool disable_defaults = false;
   app.add_flag("--collector.disable-defaults", disable_defaults,
