@@ -234,5 +234,51 @@ TEST(LiveDiagnosis, EveryScenarioIsReportedAndOnlyProblemsAreListed) {
   EXPECT_NE(page.body.find("<table id=\"limits\">"), std::string::npos);
 }
 
+// A never-attached segment whose creator died, whose pid was then reused by a process started
+// after the creation, and which someone then changed with IPC_SET (ctime moves past the new
+// process's start): the exporter that saw the segment before still knows its creation bound.
+TEST(LiveDiagnosis, IpcSetCannotMakeAReusedPidPassForTheCreator) {
+  LeakedSegment leaked(4096);
+  const pid_t creator = leaked.creator();
+  ExporterProcess exporter;
+  auto shm = std::map<std::string, std::string>{{"shmid", std::to_string(leaked.id())}};
+  std::vector<ParsedSample> before =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  ASSERT_EQ(FindSample(before, "ipc_shm_segment_orphaned", shm), "1");
+  ::sleep(2);  // the new process must start well after the segment was created
+
+  // Hand the creator's pid to a new process: the kernel gives out ns_last_pid + 1 next.
+  std::unique_ptr<ChildProcess> impostor;
+  for (int attempt = 0; attempt < 50 && !impostor; ++attempt) {
+    FILE* last_pid = std::fopen("/proc/sys/kernel/ns_last_pid", "w");
+    ASSERT_NE(last_pid, nullptr) << "needs root";
+    std::fprintf(last_pid, "%d", creator - 1);
+    std::fclose(last_pid);
+    auto child = std::make_unique<ChildProcess>([] {
+      ::prctl(PR_SET_NAME, "sleep");
+      for (;;) ::pause();
+    });
+    if (child->pid() == creator) impostor = std::move(child);
+  }
+  ASSERT_TRUE(impostor) << "pid " << creator << " could not be reused";
+  shmid_ds info{};
+  ASSERT_EQ(::shmctl(leaked.id(), IPC_STAT, &info), 0);
+  info.shm_perm.mode = 0640;
+  ASSERT_EQ(::shmctl(leaked.id(), IPC_SET, &info), 0);  // ctime moves to now
+
+  std::vector<ParsedSample> after =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  EXPECT_EQ(FindSample(after, "ipc_shm_segment_creator_pid", shm), std::to_string(creator));
+  const std::string ctime_key = "ipc_shm_segment_change_timestamp_seconds";
+  EXPECT_GT(std::stoll(FindSample(after, ctime_key, shm).value_or("0")),
+            std::stoll(FindSample(before, ctime_key, shm).value_or("0")) + 1)
+      << "IPC_SET did not move ctime past the impostor's start";
+  EXPECT_EQ(FindSample(after, "ipc_shm_segment_creator_alive", shm), "0");
+  EXPECT_EQ(FindSample(after, "ipc_shm_segment_orphaned", shm), "1");
+  auto info_labels = shm;
+  info_labels["creator_command"] = "";
+  EXPECT_EQ(FindSample(after, "ipc_shm_segment_info", info_labels), "1");
+}
+
 }  // namespace
 }  // namespace ipc_exporter::testing
