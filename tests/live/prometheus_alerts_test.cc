@@ -138,7 +138,7 @@ TEST(PrometheusAlerts, LeakedSegmentAndStuckSemaphoreFire) {
   EXPECT_NE(leaked_alert.find("\"severity\":\"warning\""), std::string::npos) << leaked_alert;
   EXPECT_NE(leaked_alert.find("\"key\":\"0x00000000\""), std::string::npos) << leaked_alert;
   EXPECT_NE(leaked_alert.find("\"user\":\"root\""), std::string::npos) << leaked_alert;
-  EXPECT_NE(leaked_alert.find("its creator (pid " + std::to_string(creator) + ") is gone"),
+  EXPECT_NE(leaked_alert.find("(pid " + std::to_string(creator) + "), which is gone"),
             std::string::npos)
       << leaked_alert;
   EXPECT_NE(stuck_alert.find("\"severity\":\"critical\""), std::string::npos) << stuck_alert;
