@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cmath>
+
 #include "process_stat.h"
 
 namespace ipc_exporter {
@@ -163,16 +165,28 @@ std::optional<DiagnosisMemory::ProcessIdentity> ProcessTable::PoolParent(int32_t
   return DiagnosisMemory::ProcessIdentity{parent_pid, parent->start_time};
 }
 
+bool ProcessTable::Runs(DiagnosisMemory::ProcessIdentity process) {
+  if (process.pid <= 0) return false;
+  const std::optional<Process>& found = Find(process.pid);
+  // Start times from /proc/PID/stat are exact to a clock tick; half a second tells two apart.
+  return found && !found->exited && std::abs(found->start_time - process.start_time) < 0.5;
+}
+
+std::optional<DiagnosisMemory::ProcessIdentity> ProcessTable::PoolParentToRemember(
+    std::span<const int32_t> users_now, uint32_t owner,
+    DiagnosisMemory::ProcessIdentity remembered) {
+  if (Runs(remembered)) return std::nullopt;
+  for (int32_t pid : users_now) {
+    if (std::optional<DiagnosisMemory::ProcessIdentity> parent = PoolParent(pid)) return parent;
+  }
+  if (owner == 0) return std::nullopt;
+  return PoolParentOfUser(owner);
+}
+
 Liveness ProcessTable::Application(std::span<const PidEvent> gone, std::span<const uint32_t> users,
                                    DiagnosisMemory::ProcessIdentity pool_parent) {
   if (hidden_processes_) return Liveness::kUnknown;
-  if (pool_parent.pid > 0) {
-    const std::optional<Process>& parent = Find(pool_parent.pid);
-    if (parent && !parent->exited && parent->start_time - pool_parent.start_time < 0.5 &&
-        pool_parent.start_time - parent->start_time < 0.5) {
-      return Liveness::kAlive;
-    }
-  }
+  if (Runs(pool_parent)) return Liveness::kAlive;
   for (const PidEvent& event : gone) {
     std::optional<DiagnosisMemory::Process> remembered = Recall(event.pid, event.time);
     if (remembered && remembered->uid != 0 && UserRuns(remembered->uid)) return Liveness::kAlive;

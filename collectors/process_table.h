@@ -62,6 +62,18 @@ class ProcessTable {
   /// The parent of a pre-forked worker running as `uid`, if one runs (the lowest pid found).
   std::optional<DiagnosisMemory::ProcessIdentity> PoolParentOfUser(uint32_t uid);
 
+  /// The pool parent to remember for an object that its application uses now: the parent of the
+  /// first of `users_now` (live processes using it) that is a pre-forked worker, else, for an
+  /// owner other than root, the parent of a pre-forked worker of the owner. nullopt when there
+  /// is none, or when `remembered` still runs (then nothing changes, and the owner's processes
+  /// are not read for it).
+  std::optional<DiagnosisMemory::ProcessIdentity> PoolParentToRemember(
+      std::span<const int32_t> users_now, uint32_t owner,
+      DiagnosisMemory::ProcessIdentity remembered);
+
+  /// Whether the process named by pid and start time still runs.
+  bool Runs(DiagnosisMemory::ProcessIdentity process);
+
   /// True when processes are hidden from the exporter (hidepid, another pid namespace's proc).
   bool hidden() const { return hidden_processes_; }
 

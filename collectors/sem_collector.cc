@@ -2,10 +2,10 @@
 #include <array>
 #include <cstring>
 
-#include "diagnosis_memory.h"
 #include "kernel_limits.h"
 #include "object_families.h"
 #include "process_table.h"
+#include "remembered_objects.h"
 #include "series_cap.h"
 #include "sysv_collectors.h"
 #include "sysv_parsers.h"
@@ -24,13 +24,11 @@ struct ArrayReading {
   Liveness application = Liveness::kUnknown;
 };
 
-bool Waiting(const SemaphoreState& s);
+bool Waiting(const SemaphoreState& s) { return s.ncount > 0 || s.zcount > 0; }
 
 bool Stuck(const SemaphoreState& s, Liveness last_operator) {
   return Waiting(s) && last_operator == Liveness::kDead;
 }
-
-bool Waiting(const SemaphoreState& s) { return s.ncount > 0 || s.zcount > 0; }
 
 /// Some semaphore was operated on, every last operator is known to be gone, nobody waits (a
 /// waiter is a live user of the array) and nobody of its application is left. Unknown when the
@@ -49,31 +47,30 @@ std::optional<uint64_t> ArrayOrphaned(const ArrayReading& r) {
 
 /// Whether a process of the array's application runs: a waiter, a last operator, or what
 /// ProcessTable::Application finds for the gone operators, the array's users and its remembered
-/// pool parent. (The kernel records no creator for arrays.) Sets `pool_parent` when a live last
-/// operator is a pre-forked worker, for later scrapes to remember.
-Liveness ApplicationOf(const ArrayReading& r, int64_t last_event,
-                       DiagnosisMemory::ProcessIdentity remembered_pool_parent,
-                       ProcessTable& processes,
-                       std::optional<DiagnosisMemory::ProcessIdentity>* pool_parent) {
+/// pool parent. (The kernel records no creator for arrays.) Remembers a new pool parent for it
+/// when its application runs.
+Liveness ApplicationOf(const ArrayReading& r, int64_t last_event, size_t index,
+                       const RememberedObjects& remembered, ProcessTable& processes) {
   if (!r.readable) return Liveness::kUnknown;
-  bool in_use = false;
+  const DiagnosisMemory::Object& record = remembered.at(index);
+  bool waiting = false;
+  std::vector<int32_t> users_now;
   std::vector<PidEvent> gone;
   for (size_t i = 0; i < r.semaphores.size(); ++i) {
-    in_use = in_use || Waiting(r.semaphores[i]);
-    if (r.last_operators[i] == Liveness::kAlive) {
-      in_use = true;
-      if (!*pool_parent) *pool_parent = processes.PoolParent(r.semaphores[i].last_pid);
-    } else if (r.last_operators[i] == Liveness::kDead) {
+    waiting = waiting || Waiting(r.semaphores[i]);
+    if (r.last_operators[i] == Liveness::kAlive) users_now.push_back(r.semaphores[i].last_pid);
+    if (r.last_operators[i] == Liveness::kDead) {
       gone.push_back({r.semaphores[i].last_pid, last_event});
     }
   }
+  const bool in_use = waiting || !users_now.empty();
   const uint32_t users[] = {r.array.owner.uid, r.array.owner.cuid};
   Liveness application =
-      in_use ? Liveness::kAlive : processes.Application(gone, users, remembered_pool_parent);
-  // If its owner's processes are pre-forked workers, their parent keeps the pool alive at the
-  // moments when every worker is being replaced.
-  if (application == Liveness::kAlive && !*pool_parent && r.array.owner.uid != 0) {
-    *pool_parent = processes.PoolParentOfUser(r.array.owner.uid);
+      in_use ? Liveness::kAlive : processes.Application(gone, users, record.pool_parent);
+  if (application == Liveness::kAlive) {
+    remembered.RememberPoolParent(
+        r.array.semid,
+        processes.PoolParentToRemember(users_now, r.array.owner.uid, record.pool_parent));
   }
   return application;
 }
@@ -220,14 +217,10 @@ class SemCollector final : public Collector {
     });
 
     ProcessTable processes(context_.proc, context_.settings.memory.get());
-    std::vector<DiagnosisMemory::Object> remembered(arrays.size());
-    if (context_.settings.memory) {
-      std::vector<std::pair<int32_t, int64_t>> ids;
-      ids.reserve(arrays.size());
-      for (const SemArray& a : arrays) ids.emplace_back(a.semid, a.change_time);
-      remembered = context_.settings.memory->Objects(context_.settings.ipc_namespace, 's', ids,
-                                                     context_.now());
-    }
+    std::vector<std::pair<int32_t, int64_t>> bounds;
+    bounds.reserve(arrays.size());
+    for (const SemArray& a : arrays) bounds.emplace_back(a.semid, a.change_time);
+    const RememberedObjects remembered(context_.settings, 's', bounds, context_.now());
     std::vector<ArrayReading> kept;
     kept.reserve(readings.size());
     for (size_t i = 0; i < readings.size(); ++i) {
@@ -246,13 +239,7 @@ class SemCollector final : public Collector {
         reading.last_operators.push_back(processes.Check(s.last_pid, last_event));
         visible = visible || s.last_pid != 0;
       }
-      std::optional<DiagnosisMemory::ProcessIdentity> pool_parent;
-      reading.application =
-          ApplicationOf(reading, last_event, remembered[i].pool_parent, processes, &pool_parent);
-      if (pool_parent && context_.settings.memory) {
-        context_.settings.memory->RememberPoolParent(context_.settings.ipc_namespace, 's',
-                                                     reading.array.semid, *pool_parent);
-      }
+      reading.application = ApplicationOf(reading, last_event, i, remembered, processes);
       // Operated on, yet no pid recorded: the operators run outside our pid namespace.
       if (reading.readable && reading.array.operation_time > 0 && !visible) ++report.invisible_pids;
       kept.push_back(std::move(reading));

@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <array>
 
-#include "diagnosis_memory.h"
 #include "kernel_limits.h"
 #include "object_families.h"
 #include "process_table.h"
+#include "remembered_objects.h"
 #include "series_cap.h"
 #include "shm_attachers.h"
 #include "sysv_collectors.h"
@@ -43,27 +43,24 @@ int64_t CreatedNoLaterThan(const ShmSegment& s) {
 
 /// Whether a process of the segment's application runs: one attaching it, its creator, the last
 /// process that attached or detached it, or what ProcessTable::Application finds for those.
-/// Sets `pool_parent` when one of them is a pre-forked worker, for later scrapes to remember.
-Liveness ApplicationOf(const ShmSegment& s, Liveness creator,
-                       const DiagnosisMemory::Object& remembered, ProcessTable& processes,
-                       std::optional<DiagnosisMemory::ProcessIdentity>* pool_parent) {
+/// Remembers a new pool parent for it when its application runs.
+Liveness ApplicationOf(const ShmSegment& s, Liveness creator, size_t index,
+                       const RememberedObjects& remembered, ProcessTable& processes) {
+  const DiagnosisMemory::Object& record = remembered.at(index);
   const PidEvent last{s.last_operation_pid, std::max(s.attach_time, s.detach_time)};
   const Liveness last_operator = processes.Check(last.pid, last.time);
-  if (creator == Liveness::kAlive) *pool_parent = processes.PoolParent(s.creator_pid);
-  if (!*pool_parent && last_operator == Liveness::kAlive) {
-    *pool_parent = processes.PoolParent(last.pid);
-  }
-  const bool in_use =
-      s.attached > 0 || creator == Liveness::kAlive || last_operator == Liveness::kAlive;
+  std::vector<int32_t> users_now;
+  if (creator == Liveness::kAlive) users_now.push_back(s.creator_pid);
+  if (last_operator == Liveness::kAlive) users_now.push_back(last.pid);
+  const bool in_use = s.attached > 0 || !users_now.empty();
   if (!in_use && creator == Liveness::kUnknown) return Liveness::kUnknown;
-  const PidEvent gone[] = {{s.creator_pid, remembered.created_no_later_than}, last};
+  const PidEvent gone[] = {{s.creator_pid, record.created_no_later_than}, last};
   const uint32_t users[] = {s.owner.uid, s.owner.cuid};
   Liveness application =
-      in_use ? Liveness::kAlive : processes.Application(gone, users, remembered.pool_parent);
-  // If its owner's processes are pre-forked workers, their parent keeps the pool alive at the
-  // moments when every worker is being replaced.
-  if (application == Liveness::kAlive && !*pool_parent && s.owner.uid != 0) {
-    *pool_parent = processes.PoolParentOfUser(s.owner.uid);
+      in_use ? Liveness::kAlive : processes.Application(gone, users, record.pool_parent);
+  if (application == Liveness::kAlive) {
+    remembered.RememberPoolParent(
+        s.shmid, processes.PoolParentToRemember(users_now, s.owner.uid, record.pool_parent));
   }
   return application;
 }
@@ -143,7 +140,10 @@ class ShmCollector final : public Collector {
         ReadSortedTable<ShmSegment>(proc, "shm", ParseShmTable, &ShmSegment::shmid, report.errors);
 
     ProcessTable processes(proc, context_.settings.memory.get());
-    const std::vector<DiagnosisMemory::Object> remembered = Remembered(segments);
+    std::vector<std::pair<int32_t, int64_t>> bounds;
+    bounds.reserve(segments.size());
+    for (const ShmSegment& s : segments) bounds.emplace_back(s.shmid, CreatedNoLaterThan(s));
+    const RememberedObjects remembered(context_.settings, 'm', bounds, context_.now());
     std::vector<SegmentReading> readings;
     std::vector<ObjectIdentity> identities;
     std::vector<std::string> creator_commands;
@@ -152,14 +152,9 @@ class ShmCollector final : public Collector {
       const ShmSegment& s = segments[i];
       SegmentReading r;
       r.segment = s;
-      const int64_t created = remembered[i].created_no_later_than;
+      const int64_t created = remembered.at(i).created_no_later_than;
       r.creator = processes.Check(s.creator_pid, created);
-      std::optional<DiagnosisMemory::ProcessIdentity> pool_parent;
-      r.application = ApplicationOf(s, r.creator, remembered[i], processes, &pool_parent);
-      if (pool_parent && context_.settings.memory) {
-        context_.settings.memory->RememberPoolParent(context_.settings.ipc_namespace, 'm', s.shmid,
-                                                     *pool_parent);
-      }
+      r.application = ApplicationOf(s, r.creator, i, remembered, processes);
       r.creator_command = processes.CommandOf(s.creator_pid, created).value_or("");
       // Every segment has a creator: cpid 0 means it runs outside our pid namespace.
       if (s.creator_pid == 0) ++report.invisible_pids;
@@ -176,21 +171,6 @@ class ShmCollector final : public Collector {
   }
 
  private:
-  // What is remembered of each segment: the latest moment it can have been created (by the
-  // kernel's times and what earlier scrapes saw), and its pool parent.
-  std::vector<DiagnosisMemory::Object> Remembered(const std::vector<ShmSegment>& segments) {
-    std::vector<std::pair<int32_t, int64_t>> bounds;
-    bounds.reserve(segments.size());
-    for (const ShmSegment& s : segments) bounds.emplace_back(s.shmid, CreatedNoLaterThan(s));
-    if (context_.settings.memory) {
-      return context_.settings.memory->Objects(context_.settings.ipc_namespace, 'm', bounds,
-                                               context_.now());
-    }
-    std::vector<DiagnosisMemory::Object> plain(bounds.size());
-    for (size_t i = 0; i < bounds.size(); ++i) plain[i].created_no_later_than = bounds[i].second;
-    return plain;
-  }
-
   // The per-segment families, for the segments that fit under --collector.shm.max-series
   // (leaked ones first).
   void WriteObjects(ExpositionWriter& out, const std::vector<SegmentReading>& readings,

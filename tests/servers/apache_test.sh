@@ -79,11 +79,8 @@ done
 check_alerts "$work/healthy_12.prom" "" healthy
 echo "healthy: $(grep -cE '^ipc_sem_array_semaphores\{' "$work/healthy_12.prom") arrays, no finding, no alert"
 
-pids=$(namespace_processes)
-[[ -n "$pids" ]] || fail "no Apache process found"
-kill -9 $pids
-for _ in $(seq 1 50); do [[ -z "$(namespace_processes)" ]] && break; sleep 0.1; done
-scrape "$work/crashed.prom"
+# Crash: kill -9 of the parent and every child.
+crash_and_scrape "$work/crashed.prom"
 operated=$(grep -E '^ipc_sem_last_operation_pid\{.*\} [1-9][0-9]*$' "$work/crashed.prom" |
   sed -E 's/.*semid="([0-9]+)".*/\1/' | sort -u | wc -l)
 orphaned=$(count_samples "$work/crashed.prom" ipc_sem_array_orphaned 1)

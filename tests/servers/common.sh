@@ -46,6 +46,17 @@ namespace_processes() {
   return 0
 }
 
+# The crash: kill -9 of every process in the namespace but its init (which keeps the IPC
+# namespace, and so what the servers left in it), by pid; then one scrape into $1.
+crash_and_scrape() {
+  local pids
+  pids=$(namespace_processes)
+  [[ -n "$pids" ]] || fail "no server process found"
+  kill -9 $pids
+  for _ in $(seq 1 50); do [[ -z "$(namespace_processes)" ]] && break; sleep 0.1; done
+  scrape "$1"
+}
+
 # The exporter in the server's IPC namespace (and the host's pid namespace, as deployed).
 start_exporter() {
   port=$((20000 + RANDOM % 20000))

@@ -57,13 +57,8 @@ done
 check_alerts "$work/healthy_12.prom" "" healthy
 echo "healthy: $(count_samples "$work/healthy_12.prom" ipc_shm_segment_size_bytes '.*') segments, no finding, no alert"
 
-# Crash: kill -9 of the postmaster and every backend, by pid. The namespace's init stays, so
-# the segments stay.
-pids=$(namespace_processes)
-[[ -n "$pids" ]] || fail "no PostgreSQL process found"
-kill -9 $pids
-for _ in $(seq 1 50); do [[ -z "$(namespace_processes)" ]] && break; sleep 0.1; done
-scrape "$work/crashed.prom"
+# Crash: kill -9 of the postmaster and every backend.
+crash_and_scrape "$work/crashed.prom"
 segments=$(grep -cE '^ipc_shm_segment_size_bytes\{' "$work/crashed.prom" || true)
 leaked=$(count_samples "$work/crashed.prom" ipc_shm_segment_orphaned 1)
 ((segments > 0)) || fail "no segment left after the crash"
