@@ -67,11 +67,14 @@ requests 5
 grep -q '^ipc_sem_array_semaphores{' "$work/first.prom" || fail "no semaphore array of Apache seen"
 
 # Healthy phase: traffic that recycles children, sampled between bursts.
+start_prometheus
 dead_last_operator=0
 for i in $(seq 1 12); do
   requests 10
   scrape "$work/healthy_$i.prom"
   no_findings "$work/healthy_$i.prom" || fail "a finding on healthy Apache (scrape $i)"
+  alerts=$(firing_alerts) || fail "Prometheus did not answer"
+  [[ -z "$alerts" ]] || fail "Prometheus fires on healthy Apache: $alerts"
   # The case that used to read as orphaned: the array's last operator was a recycled child.
   grep -qE '^ipc_sem_last_operator_alive\{.*\} 0$' "$work/healthy_$i.prom" && dead_last_operator=1
 done
@@ -87,5 +90,6 @@ orphaned=$(count_samples "$work/crashed.prom" ipc_sem_array_orphaned 1)
 ((operated > 0)) || fail "no operated array left after the crash"
 [[ "$orphaned" == "$operated" ]] || fail "after the crash $orphaned of $operated operated arrays read as orphaned"
 check_alerts "$work/crashed.prom" "IPCSemaphoreArrayOrphaned $orphaned" crashed
+await_alerts "IPCSemaphoreArrayOrphaned $orphaned"
 echo "crashed: $orphaned of $operated operated arrays orphaned on the first scrape; IPCSemaphoreArrayOrphaned fires for each"
 echo "1 passed, 0 failed"

@@ -5,12 +5,15 @@
 ns_init=""    # the namespace's pid 1, seen from here: it keeps the namespace (and its IPC) alive
 exporter=""   # the exporter's pid
 port=""
+prometheus="" # Debian's Prometheus, scraping the exporter
+prom_port=""
 work=$(mktemp -d /tmp/ipc_servers.XXXXXX)
 chmod 755 "$work"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 cleanup() {
+  [[ -n "$prometheus" ]] && kill "$prometheus" 2>/dev/null && wait "$prometheus" 2>/dev/null
   [[ -n "$exporter" ]] && kill "$exporter" 2>/dev/null && wait "$exporter" 2>/dev/null
   # Killing a pid namespace's init kills everything in it; the IPC namespace goes with it.
   [[ -n "$ns_init" ]] && kill -9 "$ns_init" 2>/dev/null
@@ -80,6 +83,58 @@ count_samples() { grep -c "^$2{.*} $3\$" "$1" || true; }
 # consumer. Prints them; returns 0 if there are none.
 no_findings() {
   ! grep -E '^ipc_(shm_segment_orphaned|sem_stuck|sem_array_orphaned|msg_queue_stalled|posix_shm_object_orphaned)\{.*\} 1$' "$1"
+}
+
+# A real Prometheus (Debian's) on 127.0.0.1 that scrapes the exporter and evaluates the shipped
+# rules every second, with every `for:` cut to 0s: an alert fires on the first evaluation that
+# sees its condition. Returns once Prometheus has scraped the exporter and evaluated the rules.
+start_prometheus() {
+  mkdir -p "$work/prometheus/data"
+  sed -E 's/^( +)for: .*/\1for: 0s/' "$RULES" >"$work/prometheus/rules.yml"
+  cat >"$work/prometheus/prometheus.yml" <<CONF
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files: [rules.yml]
+scrape_configs:
+  - job_name: ipc_exporter
+    static_configs:
+      - targets: ['127.0.0.1:$port']
+CONF
+  prom_port=$((20000 + RANDOM % 20000))
+  prometheus --config.file="$work/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$work/prometheus/data" --web.listen-address="127.0.0.1:$prom_port" \
+    --log.level=warn 2>"$work/prometheus.log" &
+  prometheus=$!
+  local query="http://127.0.0.1:$prom_port/api/v1/query?query=ALERTS_FOR_STATE%20or%20up"
+  for _ in $(seq 1 600); do
+    # up{job="ipc_exporter"} 1 is there once a scrape succeeded; evaluations follow each second.
+    if curl -sf "$query" 2>/dev/null | jq -e '.data.result[] | select(.metric.__name__ == "up" and .value[1] == "1")' >/dev/null; then
+      sleep 2
+      return 0
+    fi
+    sleep 0.1
+  done
+  cat "$work/prometheus.log"
+  fail "Prometheus never scraped the exporter"
+}
+
+# The alerts Prometheus has firing: lines "NAME COUNT", sorted by name.
+firing_alerts() {
+  curl -sf "http://127.0.0.1:$prom_port/api/v1/alerts" |
+    jq -r '.data.alerts[] | select(.state == "firing") | .labels.alertname' | sort | uniq -c |
+    awk '{print $2, $1}'
+}
+
+# Waits (at most 30 s) until Prometheus fires exactly the alerts $1 ("NAME COUNT" lines).
+await_alerts() {
+  local got=""
+  for _ in $(seq 1 300); do
+    got=$(firing_alerts) || fail "Prometheus did not answer"
+    [[ "$got" == "$1" ]] && return 0
+    sleep 0.1
+  done
+  fail "Prometheus fires '${got:-nothing}', expected '$1'"
 }
 
 # A promtool test of the shipped rules over the scrape $1, its values held for two hours: the

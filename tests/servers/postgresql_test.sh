@@ -41,10 +41,13 @@ nsenter -t "$ns_init" -m -p -i -- runuser -u postgres -- "$bin/pg_ctl" -D "$work
   restart -l "$work/pg.log" >/dev/null
 psql -c "SELECT count(*) FROM pg_stat_user_tables" >/dev/null
 
+start_prometheus
 unattached_dead_creator=0
 for i in $(seq 1 12); do
   scrape "$work/healthy_$i.prom"
   no_findings "$work/healthy_$i.prom" || fail "a finding on healthy PostgreSQL (scrape $i)"
+  alerts=$(firing_alerts) || fail "Prometheus did not answer"
+  [[ -z "$alerts" ]] || fail "Prometheus fires on healthy PostgreSQL: $alerts"
   # The case that used to read as a leak: unattached, its creator gone, the server alive.
   if grep -qE '^ipc_shm_segment_attached_processes\{.*\} 0$' "$work/healthy_$i.prom" &&
      grep -qE '^ipc_shm_segment_creator_alive\{.*\} 0$' "$work/healthy_$i.prom"; then
@@ -66,5 +69,6 @@ leaked=$(count_samples "$work/crashed.prom" ipc_shm_segment_orphaned 1)
 grep -qE '^ipc_shm_segment_info\{.*creator_command="postgres".*\} 1$' "$work/crashed.prom" ||
   fail "the postmaster's segment does not name its remembered command"
 check_alerts "$work/crashed.prom" "IPCSharedMemorySegmentLeaked $segments" crashed
+await_alerts "IPCSharedMemorySegmentLeaked $segments"
 echo "crashed: $leaked of $segments segments leaked on the first scrape; IPCSharedMemorySegmentLeaked fires for each"
 echo "1 passed, 0 failed"
