@@ -37,14 +37,17 @@ start_namespace() {
   [[ -n "$ns_init" ]] || fail "no namespace init"
 }
 
-# Pids of every process in the namespace but its init.
+# Pids of every live process in the namespace but its init. Zombies are left out: they are
+# dead, only not reaped (the namespace's init is `sleep`, which never reaps).
 namespace_processes() {
-  local ns
-  ns=$(readlink "/proc/$ns_init/ns/pid")
-  for dir in /proc/[0-9]*; do
-    local pid=${dir#/proc/}
+  local inode link pid
+  inode=$(readlink "/proc/$ns_init/ns/pid" | tr -dc 0-9)
+  for link in $(find /proc/[0-9]*/ns/pid -maxdepth 0 -lname "pid:?$inode?" 2>/dev/null); do
+    pid=${link#/proc/}
+    pid=${pid%%/*}
     [[ "$pid" == "$ns_init" ]] && continue
-    if [[ "$(readlink "$dir/ns/pid" 2>/dev/null)" == "$ns" ]]; then echo "$pid"; fi
+    [[ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1)" == [ZX] ]] && continue
+    echo "$pid"
   done
   return 0
 }
