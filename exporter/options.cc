@@ -108,8 +108,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    int code = app.exit(error, out, err);
-    return ParsedCommandLine{std::nullopt, code};
+    // --help and --version come this way too, with exit code 0: CLI11 prints them. Every other
+    // case is a bad command line: one line, and the 2 the README promises (not CLI11's codes).
+    if (error.get_exit_code() == 0)
+      return ParsedCommandLine{std::nullopt, app.exit(error, out, err)};
+    err << "ipc_exporter: " << error.what() << " (see --help)\n";
+    return ParsedCommandLine{std::nullopt, 2};
   }
 
   if (options.telemetry_path.empty() || options.telemetry_path.front() != '/' ||
