@@ -1,5 +1,7 @@
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -59,6 +61,12 @@ class PosixMqueueCollector final : public Collector {
     for (const PosixQueue& q : queues) {
       if (q.attributes) out.Sample({{"name", q.name}}, q.attributes->message_size);
     }
+    out.Family("ipc_posix_mqueue_readable",
+               "1 if the POSIX queue's attributes and QSIZE could be read, 0 if not (another "
+               "user's queue without read permission): what could not be read is left out.");
+    for (const PosixQueue& q : queues) {
+      out.Sample({{"name", q.name}}, uint64_t{q.attributes && q.bytes ? 1u : 0u});
+    }
     WriteFileOwnershipInfo(out, "ipc_posix_mqueue_info",
                            "Ownership and mode of the POSIX queue, value 1 (mqueue filesystem).",
                            queues, context_.names);
@@ -97,15 +105,10 @@ class PosixMqueueCollector final : public Collector {
       if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;  // gone
       PosixQueue queue{"/" + file,   info.st_uid, info.st_gid, static_cast<uint32_t>(info.st_mode),
                        std::nullopt, std::nullopt};
-      try {
-        std::optional<std::string> text = ProcFs("/").ReadFileIfExists(path.substr(1));
-        if (!text) continue;  // removed since the listing
-        queue.bytes = ParseMqueueQsize(*text);
-      } catch (const ProcFsError& error) {
-        report.errors.push_back(error.what());
-      }
+      if (!ReadQsize(path, &queue.bytes, report)) continue;  // removed since the listing
       MqueueAttributes attributes;
       SyscallResult result = context_.syscalls.ReadMqueueAttributes(queue.name, &attributes);
+      if (result.outcome == SyscallOutcome::kGone) continue;
       if (result.outcome == SyscallOutcome::kOk) queue.attributes = attributes;
       if (result.outcome == SyscallOutcome::kFailed) {
         report.errors.push_back("mq_getattr " + queue.name + ": " + std::strerror(result.error));
@@ -113,6 +116,31 @@ class PosixMqueueCollector final : public Collector {
       queues.push_back(queue);
     }
     return queues;
+  }
+
+  /// Reads QSIZE from the queue's file into `bytes` (left nullopt when the file may not be
+  /// read: another user's queue without read permission). False if the queue is gone. Other
+  /// failures are reported.
+  static bool ReadQsize(const std::string& path, std::optional<uint64_t>* bytes,
+                        CollectReport& report) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+      if (errno == ENOENT) return false;
+      if (errno != EACCES && errno != EPERM) {
+        report.errors.push_back("cannot open " + path + ": " + std::strerror(errno));
+      }
+      return true;
+    }
+    char text[256];  // "QSIZE:... NOTIFY:... SIGNO:... NOTIFY_PID:..." is well below this
+    ssize_t got = ::read(fd, text, sizeof(text) - 1);
+    int error = errno;
+    ::close(fd);
+    if (got < 0) {
+      report.errors.push_back("cannot read " + path + ": " + std::strerror(error));
+      return true;
+    }
+    *bytes = ParseMqueueQsize(std::string_view(text, static_cast<size_t>(got)));
+    return true;
   }
 
   CollectorContext context_;

@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <fcntl.h>
+#include <semaphore.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,12 +18,14 @@ namespace {
 /// One named POSIX semaphore: /dev/shm/sem.NAME, shown as "/NAME" as sem_open takes it.
 struct NamedSemaphore {
   std::string name;
-  PosixSemaphoreWord word;
+  std::optional<PosixSemaphoreWord> word;  // nullopt: the file may not be read
   uint32_t uid = 0, gid = 0, mode = 0;
 };
 
-/// Named POSIX semaphores (glibc keeps them as files /dev/shm/sem.NAME). The value is read with
-/// pread from the file, which changes nothing: no sem_open, no mapping.
+/// Named POSIX semaphores (glibc keeps them as files /dev/shm/sem.NAME). Every one is listed
+/// from stat() alone; its value is read with pread, which changes nothing (no sem_open, no
+/// mapping), where the file may be read: another user's 0600 semaphore may not, and reads
+/// `ipc_posix_sem_value_readable 0`.
 class PosixSemCollector final : public Collector {
  public:
   explicit PosixSemCollector(const CollectorContext& context) : context_(context) {}
@@ -35,47 +38,48 @@ class PosixSemCollector final : public Collector {
     while (const dirent* entry = ::readdir(listing)) {
       if (std::strncmp(entry->d_name, "sem.", 4) == 0) files.emplace_back(entry->d_name);
     }
-    ::closedir(listing);
     std::sort(files.begin(), files.end());
 
     std::vector<NamedSemaphore> semaphores;
+    uint64_t ignored = 0;
     for (const std::string& file : files) {
-      const std::string path = dir + "/" + file;
-      int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-      if (fd < 0) {
-        if (errno != ENOENT)
-          report.errors.push_back("cannot open " + path + ": " + std::strerror(errno));
+      struct stat info {};
+      if (::fstatat(::dirfd(listing), file.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
         continue;  // removed since the listing
       }
-      struct stat info {};
-      char start[32];
-      ssize_t got = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)
-                        ? ::pread(fd, start, sizeof(start), 0)
-                        : -1;
-      ::close(fd);
-      std::optional<PosixSemaphoreWord> word =
-          got > 0 ? DecodePosixSemaphore(std::string_view(start, static_cast<size_t>(got)))
-                  : std::nullopt;
-      if (!word) {
-        report.errors.push_back(path + ": not a POSIX semaphore (shorter than a sem_t)");
+      // A sem_t is all a named semaphore's file holds. Anything else (glibc's empty temporary
+      // file while sem_open creates one, a directory, a link, someone's stray file) is not one.
+      if (!S_ISREG(info.st_mode) || info.st_size != static_cast<off_t>(sizeof(sem_t))) {
+        ++ignored;
         continue;
       }
       // "/NAME" from "sem.NAME"; appended rather than `"/" + substr`, which GCC 12 at -O3
       // wrongly flags as an overlapping memcpy (-Wrestrict, GCC bug 105329).
       std::string name = "/";
       name.append(file, 4, std::string::npos);
-      semaphores.push_back(
-          {std::move(name), *word, info.st_uid, info.st_gid, static_cast<uint32_t>(info.st_mode)});
+      NamedSemaphore semaphore{std::move(name), std::nullopt, info.st_uid, info.st_gid,
+                               static_cast<uint32_t>(info.st_mode)};
+      if (!ReadWord(::dirfd(listing), dir, file, &semaphore.word, report)) continue;  // gone
+      semaphores.push_back(std::move(semaphore));
     }
+    ::closedir(listing);
 
     out.Family("ipc_posix_sem_value",
                "Value of the named POSIX semaphore (/dev/shm/sem.NAME, read without sem_open).");
-    for (const NamedSemaphore& s : semaphores)
-      out.Sample({{"name", s.name}}, uint64_t{s.word.value});
-    out.Family("ipc_posix_sem_waiters",
-               "Threads blocked in sem_wait on the named POSIX semaphore, as glibc counts them.");
     for (const NamedSemaphore& s : semaphores) {
-      out.Sample({{"name", s.name}}, uint64_t{s.word.waiters});
+      if (s.word) out.Sample({{"name", s.name}}, uint64_t{s.word->value});
+    }
+    out.Family("ipc_posix_sem_waiters",
+               "Threads blocked in sem_wait on the named POSIX semaphore, as glibc counts them "
+               "(glibc never takes back the count of a waiter that was killed).");
+    for (const NamedSemaphore& s : semaphores) {
+      if (s.word) out.Sample({{"name", s.name}}, uint64_t{s.word->waiters});
+    }
+    out.Family("ipc_posix_sem_value_readable",
+               "1 if the named POSIX semaphore's file could be read, 0 if not (another user's, "
+               "without read permission): its value and waiters are then left out.");
+    for (const NamedSemaphore& s : semaphores) {
+      out.Sample({{"name", s.name}}, uint64_t{s.word ? 1u : 0u});
     }
     WriteFileOwnershipInfo(
         out, "ipc_posix_sem_info",
@@ -83,6 +87,30 @@ class PosixSemCollector final : public Collector {
         context_.names);
     WriteSingleGauge(out, "ipc_posix_sems", "Number of named POSIX semaphores (/dev/shm/sem.*).",
                      std::optional<uint64_t>(semaphores.size()));
+    WriteSingleGauge(out, "ipc_posix_sem_files_ignored",
+                     "Files named sem.* in /dev/shm that are not named POSIX semaphores (not a "
+                     "regular file of the size of a sem_t, such as glibc's temporary files).",
+                     std::optional<uint64_t>(ignored));
+  }
+
+ private:
+  /// Reads the sem_t of `file` into `word` (left nullopt when the file may not be read). False
+  /// if the file is gone since the listing. Other failures are reported.
+  static bool ReadWord(int directory, const std::string& dir, const std::string& file,
+                       std::optional<PosixSemaphoreWord>* word, CollectReport& report) {
+    int fd = ::openat(directory, file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+      if (errno == ENOENT) return false;
+      if (errno != EACCES && errno != EPERM) {
+        report.errors.push_back("cannot open " + dir + "/" + file + ": " + std::strerror(errno));
+      }
+      return true;
+    }
+    char start[sizeof(sem_t)];
+    ssize_t got = ::pread(fd, start, sizeof(start), 0);
+    ::close(fd);
+    if (got > 0) *word = DecodePosixSemaphore(std::string_view(start, static_cast<size_t>(got)));
+    return true;
   }
 
  private:

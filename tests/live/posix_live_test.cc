@@ -7,11 +7,13 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "exporter_process.h"
 #include "exposition.h"
@@ -225,6 +227,93 @@ TEST(PosixMessageQueues, CountsBytesAndCapacityExactly) {
   mq_attr after{};
   ASSERT_EQ(::mq_getattr(queue, &after), 0);
   EXPECT_EQ(after.mq_curmsgs, 2) << "reading must not have taken a message";
+}
+
+/// Runs `body` as `uid` in a child and waits for it; true if it exited 0.
+bool RunAs(uid_t uid, const std::function<int()>& body) {
+  pid_t child = ::fork();
+  if (child == 0) {
+    if (::setgid(uid) != 0 || ::setuid(uid) != 0) ::_exit(2);
+    ::_exit(body());
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// Another user's 0600 semaphore and queue, a stray sem.* file of the wrong size: listed and
+// counted from stat(), marked unreadable, never a failed collector. As root the exporter drops
+// CAP_DAC_OVERRIDE, so it may not read nobody's 0600 files either.
+TEST(PosixUnreadable, OtherUsersObjectsAreListedAndMarkedNotFatal) {
+  MqueueMount mount;
+  const uid_t kNobody = 65534;
+  const std::string tag = std::to_string(::getpid());
+  const std::string theirs = "/ipc-exporter-test-theirs-" + tag;
+  const std::string stray = "/dev/shm/sem.ipc-exporter-test-stray-" + tag;
+  struct Cleanup {
+    std::string theirs, stray;
+    ~Cleanup() {
+      ::sem_unlink(theirs.c_str());
+      ::mq_unlink(theirs.c_str());
+      ::unlink(stray.c_str());
+    }
+  } cleanup{theirs, stray};
+  ASSERT_TRUE(RunAs(kNobody, [&] {
+    sem_t* sem = ::sem_open(theirs.c_str(), O_CREAT | O_EXCL, 0600, 3);
+    mq_attr attributes{};
+    attributes.mq_maxmsg = 4;
+    attributes.mq_msgsize = 16;
+    mqd_t queue = ::mq_open(theirs.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600, &attributes);
+    return sem != SEM_FAILED && queue != static_cast<mqd_t>(-1) ? 0 : 1;
+  }));
+  std::ofstream(stray).flush();  // `touch`: a sem.* file that holds no sem_t
+  TestNamedSemaphore ours("/ipc-exporter-test-ours-" + tag, 5);
+
+  ExporterProcess exporter;
+  std::vector<ParsedSample> s =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  for (const char* collector : {"posix_sem", "posix_mqueue", "posix_shm"}) {
+    EXPECT_EQ(FindSample(s, "ipc_exporter_collector_success", {{"collector", collector}}), "1")
+        << collector << "\n"
+        << exporter.Log();
+  }
+  // Theirs: listed with owner and mode, value unknown.
+  EXPECT_EQ(
+      FindSample(s, "ipc_posix_sem_info", {{"name", theirs}, {"uid", "65534"}, {"mode", "0600"}}),
+      "1");
+  EXPECT_EQ(FindSample(s, "ipc_posix_sem_value_readable", {{"name", theirs}}), "0");
+  EXPECT_EQ(FindSample(s, "ipc_posix_sem_value", {{"name", theirs}}), std::nullopt);
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_info", {{"name", theirs}, {"uid", "65534"}}), "1");
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_readable", {{"name", theirs}}), "0");
+  EXPECT_EQ(FindSample(s, "ipc_posix_mqueue_messages", {{"name", theirs}}), std::nullopt);
+  // Ours: read as before.
+  EXPECT_EQ(
+      FindSample(s, "ipc_posix_sem_value_readable", {{"name", "/ipc-exporter-test-ours-" + tag}}),
+      "1");
+  EXPECT_EQ(FindSample(s, "ipc_posix_sem_value", {{"name", "/ipc-exporter-test-ours-" + tag}}),
+            "5");
+  // The stray file is no semaphore: not listed, but counted as ignored.
+  EXPECT_EQ(FindSample(s, "ipc_posix_sem_info", {{"name", "/ipc-exporter-test-stray-" + tag}}),
+            std::nullopt);
+  EXPECT_GE(std::stoi(FindSample(s, "ipc_posix_sem_files_ignored").value_or("0")), 1);
+  // Every semaphore listed is counted, readable or not.
+  EXPECT_EQ(FindSample(s, "ipc_posix_sems"),
+            std::to_string(FindSamples(s, "ipc_posix_sem_value_readable").size()));
+
+  // As the shipped unit runs it (a dynamic user, no DAC capability): root's own 0600
+  // semaphore is unreadable too, and still listed.
+  ExporterProcess unprivileged({}, uid_t{65533});
+  std::vector<ParsedSample> u =
+      ParseExposition(HttpRequest(unprivileged.port(), "GET", "/metrics").body);
+  EXPECT_EQ(FindSample(u, "ipc_exporter_collector_success", {{"collector", "posix_sem"}}), "1")
+      << unprivileged.Log();
+  EXPECT_EQ(
+      FindSample(u, "ipc_posix_sem_value_readable", {{"name", "/ipc-exporter-test-ours-" + tag}}),
+      "0");
+  EXPECT_EQ(FindSample(u, "ipc_posix_sem_info",
+                       {{"name", "/ipc-exporter-test-ours-" + tag}, {"uid", "0"}}),
+            "1");
+  EXPECT_EQ(FindSample(u, "ipc_exporter_collector_success", {{"collector", "posix_mqueue"}}), "1");
 }
 
 }  // namespace
