@@ -244,10 +244,13 @@ class ShmCollector final : public Collector {
   void WriteTotalsAndLimits(ExpositionWriter& out, const std::vector<SegmentReading>& readings,
                             CollectReport& report) {
     uint64_t size = 0;
+    uint64_t pages = 0;  // as the kernel counts against shmall: whole pages per segment
+    const uint64_t page_size = context_.syscalls.PageSize();
     std::optional<uint64_t> resident;
     std::optional<uint64_t> swapped;
     for (const SegmentReading& r : readings) {
       size += r.segment.size_bytes;
+      pages += r.segment.size_bytes / page_size + (r.segment.size_bytes % page_size != 0);
       if (r.segment.resident_bytes) resident = resident.value_or(0) + *r.segment.resident_bytes;
       if (r.segment.swapped_bytes) swapped = swapped.value_or(0) + *r.segment.swapped_bytes;
     }
@@ -259,6 +262,10 @@ class ShmCollector final : public Collector {
     WriteSingleGauge(out, "ipc_shm_size_bytes",
                      "Sum of the sizes of all shared memory segments in bytes (/proc/sysvipc/shm).",
                      std::optional<uint64_t>(size));
+    WriteSingleGauge(out, "ipc_shm_allocated_bytes",
+                     "Shared memory the kernel counts against kernel.shmall: every segment "
+                     "rounded up to whole pages, times the page size (ipcs -u pages allocated).",
+                     std::optional<uint64_t>(pages * page_size));
     WriteSingleGauge(out, "ipc_shm_resident_bytes",
                      "Bytes of shared memory segments resident in memory (/proc/sysvipc/shm rss).",
                      resident);
@@ -268,8 +275,8 @@ class ShmCollector final : public Collector {
 
     const ProcFs& proc = context_.proc;
     std::optional<uint64_t> shmmni = ReadLimitValue(proc, "sys/kernel/shmmni", &report.errors);
-    std::optional<double> total_limit = TotalSizeLimitBytes(
-        ReadLimitValue(proc, "sys/kernel/shmall", &report.errors), context_.syscalls.PageSize());
+    std::optional<double> total_limit =
+        TotalSizeLimitBytes(ReadLimitValue(proc, "sys/kernel/shmall", &report.errors), page_size);
     WriteSingleGauge(out, "ipc_shm_segments_limit",
                      "Maximum number of shared memory segments (kernel.shmmni).", shmmni);
     WriteSingleGauge(out, "ipc_shm_segment_size_limit_bytes",
@@ -288,8 +295,8 @@ class ShmCollector final : public Collector {
                                static_cast<double>(readings.size()), static_cast<double>(*shmmni)});
     }
     if (total_limit) {
-      report.limits.push_back(
-          {"Shared memory size (kernel.shmall)", static_cast<double>(size), *total_limit, true});
+      report.limits.push_back({"Shared memory pages (kernel.shmall)",
+                               static_cast<double>(pages * page_size), *total_limit, true});
     }
   }
 
