@@ -3,8 +3,6 @@
 #include <chrono>
 #include <exception>
 
-#include "logging.h"
-
 namespace ipc_exporter {
 
 CollectorRun RunCollector(const std::string& name, Collector& collector, std::string* buffer,
@@ -32,14 +30,7 @@ CollectorRun RunCollector(const std::string& name, Collector& collector, std::st
   run.status.invisible_pids = run.report.invisible_pids;
   const std::vector<std::string>& errors = run.report.errors;
   run.status.success = errors.empty();
-  if (!run.status.success) {
-    run.status.error = errors.front();
-    const std::string problems = std::to_string(errors.size());  // the fields are views
-    std::vector<LogField> fields = {
-        {"collector", name}, {"err", errors.front()}, {"problems", problems}};
-    if (!ipc_namespace.empty()) fields.push_back({"ipc_namespace", ipc_namespace});
-    Log(LogLevel::kError, "collector failed", fields);
-  }
+  if (!run.status.success) run.status.error = errors.front();
   return run;
 }
 

@@ -16,7 +16,8 @@ struct CollectorRun {
 
 /// Runs one collector into `buffer` (emptied first, its capacity kept), every sample labelled
 /// ipc_namespace=`ipc_namespace` unless that is "". A collector that throws leaves no text and
-/// no findings, only its error, which is logged. Never throws.
+/// no findings, only its error. Logs nothing: the scraper logs when a collector's state
+/// changes. Never throws.
 CollectorRun RunCollector(const std::string& name, Collector& collector, std::string* buffer,
                           const std::string& ipc_namespace);
 

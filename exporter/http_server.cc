@@ -269,15 +269,29 @@ int HttpServer::Dispatch(mg_connection* connection) {
   return Respond(connection, 200, "text/html; charset=utf-8", page, head);
 }
 
+void HttpServer::NoteOverload(bool over) {
+  // Logged when overload begins and ends, with the count in between, not per 503:
+  // ipc_exporter_scrape_requests_total{code="503"} counts each one.
+  if (over) {
+    if (overloaded_.exchange(true)) return;
+    overload_started_at_503_ = responses_503_.load() - 1;
+    Log(LogLevel::kWarn, "too many concurrent scrapes: answering 503 until the load drops",
+        {{"limit", std::to_string(config_.max_requests)}});
+  } else if (overloaded_.exchange(false)) {
+    const std::string answered = std::to_string(responses_503_.load() - overload_started_at_503_);
+    Log(LogLevel::kInfo, "concurrent scrapes below the limit again", {{"answered_503", answered}});
+  }
+}
+
 int HttpServer::ServeMetrics(mg_connection* connection, bool head) {
   InFlight in_flight(scrapes_in_flight_);
   if (config_.max_requests > 0 && in_flight.count() > config_.max_requests) {
     ++responses_503_;
-    Log(LogLevel::kWarn, "too many concurrent scrapes, answering 503",
-        {{"limit", std::to_string(config_.max_requests)}});
+    NoteOverload(true);
     return RespondText(connection, 503, "503 too many concurrent scrapes (--web.max-requests)\n",
                        head);
   }
+  NoteOverload(false);
   std::shared_ptr<const ScrapeResult> result;
   try {
     result = scraper_.Scrape();

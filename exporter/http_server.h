@@ -52,6 +52,7 @@ class HttpServer {
   static int HandleRequest(mg_connection* connection, void* self);
   int Dispatch(mg_connection* connection);
   int ServeMetrics(mg_connection* connection, bool head);
+  void NoteOverload(bool over);
   void AdoptSocket(int passed_fd);
   void WriteRequestCounters(ExpositionWriter& out) const;
 
@@ -71,6 +72,9 @@ class HttpServer {
   std::atomic<uint64_t> responses_200_{0};
   std::atomic<uint64_t> responses_500_{0};
   std::atomic<uint64_t> responses_503_{0};
+  // Overload as last logged, and the 503 count when it began (see NoteOverload).
+  std::atomic<bool> overloaded_{false};
+  std::atomic<uint64_t> overload_started_at_503_{0};
   std::unique_ptr<CivetServer> server_;
   std::vector<std::string> bound_addresses_;
 };

@@ -201,6 +201,7 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
              "nothing about those objects can be diagnosed.");
   for (const CollectorStatus& s : statuses) out.Sample({{"collector", s.name}}, s.invisible_pids);
   LogInvisiblePids(statuses);
+  LogCollectorChanges(statuses);
   out.Family("ipc_exporter_collections_total",
              "Times the collectors read the kernel tables; concurrent scrapes share one.",
              MetricType::kCounter);
@@ -239,6 +240,24 @@ void Scraper::LogNamespaceProblems(const NamespacesScrape& scrape) {
       "and CAP_SYS_PTRACE (other users' /proc/PID/ns/ipc)",
       {{"processes_unreadable", std::to_string(scrape.census.unreadable_processes)},
        {"namespaces_denied", std::to_string(denied)}});
+}
+
+void Scraper::LogCollectorChanges(const std::vector<CollectorStatus>& statuses) {
+  // When a collector starts failing, fails differently, or recovers; not on every scrape, where
+  // ipc_exporter_collector_success and the landing page say it each time.
+  std::lock_guard<std::mutex> lock(logged_errors_mutex_);
+  for (const CollectorStatus& s : statuses) {
+    std::string& logged = logged_errors_[s.name];
+    const std::string now = s.success ? "" : s.error;
+    if (now == logged) continue;
+    if (!s.success) {
+      Log(LogLevel::kError, logged.empty() ? "collector failed" : "collector fails differently",
+          {{"collector", s.name}, {"err", s.error}});
+    } else {
+      Log(LogLevel::kInfo, "collector recovered", {{"collector", s.name}});
+    }
+    logged = now;
+  }
 }
 
 void Scraper::LogInvisiblePids(const std::vector<CollectorStatus>& statuses) {

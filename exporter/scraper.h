@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -117,6 +118,7 @@ class Scraper {
   std::shared_ptr<const ScrapeResult> Collect();
   void LogNamespaceProblems(const NamespacesScrape& scrape);
   void LogInvisiblePids(const std::vector<CollectorStatus>& statuses);
+  void LogCollectorChanges(const std::vector<CollectorStatus>& statuses);
   /// Buffers of a finished result, handed back when its last holder lets go of it, for the
   /// next collection to reuse (so that a large scrape does not fault in fresh pages every
   /// time). Shared with the results' deleters, so it outlives whichever goes last.
@@ -135,6 +137,9 @@ class Scraper {
   std::atomic<uint64_t> namespaces_hidden_{0};
   // Objects with pids outside the exporter's pid namespace in the last scrape, likewise.
   std::atomic<uint64_t> invisible_pids_{0};
+  // Each collector's error as last logged ("" while it succeeds), to log changes only.
+  std::mutex logged_errors_mutex_;
+  std::map<std::string, std::string> logged_errors_;
   std::atomic<uint64_t> collections_{0};
   std::shared_ptr<SpareBuffers> spare_ = std::make_shared<SpareBuffers>();
 
