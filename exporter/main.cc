@@ -122,9 +122,9 @@ bool ListensOnLowPort(const Options& options) {
 
 int Run(const Options& options) {
   // Before any thread exists: capabilities are per thread, and new threads inherit them.
-  std::string dropped =
-      DropOtherCapabilities(NeededCapabilities(options.shm_attachers || options.posix_shm_processes,
-                                               options.all_namespaces, ListensOnLowPort(options)));
+  std::string dropped = DropOtherCapabilities(NeededCapabilities(
+      options.shm_attachers || options.posix_shm_processes, options.posix_shm_processes,
+      options.all_namespaces, ListensOnLowPort(options)));
   if (!dropped.empty()) {
     Log(LogLevel::kError, "cannot drop capabilities", {{"err", dropped}});
     return 1;

@@ -8,11 +8,13 @@ namespace ipc_exporter {
 /// The Linux capabilities (as libcap names, e.g. "cap_ipc_owner") this run of the exporter uses:
 /// CAP_IPC_OWNER to read semaphore values of arrays it may not read; CAP_SYS_PTRACE with
 /// --collector.shm.attachers or --collector.posix_shm.processes, to read other users'
-/// /proc/PID/maps and fd; CAP_SYS_ADMIN and CAP_SYS_PTRACE with --ipc.namespaces=all, to open
-/// other processes' /proc/PID/ns/ipc and join them with setns; CAP_NET_BIND_SERVICE to listen on
-/// a port below 1024.
-std::vector<std::string> NeededCapabilities(bool read_other_processes, bool all_namespaces,
-                                            bool low_port);
+/// /proc/PID/maps; CAP_DAC_READ_SEARCH with --collector.posix_shm.processes (`list_other_fds`),
+/// since listing another user's /proc/PID/fd directory is a permission check on the directory,
+/// which ptrace access does not pass; CAP_SYS_ADMIN and CAP_SYS_PTRACE with
+/// --ipc.namespaces=all, to open other processes' /proc/PID/ns/ipc and join them with setns;
+/// CAP_NET_BIND_SERVICE to listen on a port below 1024.
+std::vector<std::string> NeededCapabilities(bool read_other_processes, bool list_other_fds,
+                                            bool all_namespaces, bool low_port);
 
 /// Drops every capability but `keep` from the effective, permitted, inheritable and ambient sets,
 /// from the bounding set where allowed (CAP_SETPCAP), and sets no_new_privs, so that nothing the

@@ -48,9 +48,9 @@ TEST(LeastPrivilege, AttachersAlsoKeepCapSysPtrace) {
   EXPECT_EQ(StatusField(exporter.pid(), "CapEff"), "0000000000088000");  // + bit 19
 }
 
-TEST(LeastPrivilege, PosixShmProcessesAlsoKeepCapSysPtrace) {
+TEST(LeastPrivilege, PosixShmProcessesAlsoKeepCapSysPtraceAndCapDacReadSearch) {
   ExporterProcess exporter({"--collector.posix_shm.processes"});
-  EXPECT_EQ(StatusField(exporter.pid(), "CapEff"), "0000000000088000");  // + bit 19
+  EXPECT_EQ(StatusField(exporter.pid(), "CapEff"), "0000000000088004");  // + bits 2 and 19
 }
 
 TEST(LeastPrivilege, AllNamespacesKeepCapSysAdminAndCapSysPtrace) {

@@ -316,5 +316,41 @@ TEST(PosixUnreadable, OtherUsersObjectsAreListedAndMarkedNotFatal) {
   EXPECT_EQ(FindSample(u, "ipc_exporter_collector_success", {{"collector", "posix_mqueue"}}), "1");
 }
 
+// Another user's process holding an object open (no mapping): found through its
+// /proc/PID/fd, which the exporter may list only with CAP_DAC_READ_SEARCH (kept with the flag).
+TEST(PosixSharedMemory, AnotherUsersProcessHoldingAnObjectIsCounted) {
+  const std::string name = "/ipc-exporter-test-held-by-nobody-" + std::to_string(::getpid());
+  TestPosixShm object(name, 4096, 0644);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ChildProcess holder([&] {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+    int fd = ::shm_open(name.c_str(), O_RDONLY, 0);
+    char ready = fd >= 0 && ::dup2(fd, 3) == 3 ? 'y' : 'n';  // fd 3 survives exec
+    ssize_t ignored = ::write(fds[1], &ready, 1);
+    (void)ignored;
+    // A program exec'd as nobody is dumpable, so its /proc/PID/fd belongs to nobody (a process
+    // that only changed its user would leave it to root).
+    ::execl("/bin/sleep", "sleep", "600", static_cast<char*>(nullptr));
+    ::_exit(3);
+  });
+  ::close(fds[1]);
+  char ready = 0;
+  ASSERT_EQ(::read(fds[0], &ready, 1), 1);
+  ::close(fds[0]);
+  ASSERT_EQ(ready, 'y') << "nobody could not open the object";
+  ASSERT_TRUE(WaitFor([&] {
+    std::ifstream comm("/proc/" + std::to_string(holder.pid()) + "/comm");
+    std::string command;
+    return std::getline(comm, command) && command == "sleep";
+  })) << "the holder did not exec";
+
+  ExporterProcess exporter({"--collector.posix_shm.processes"});
+  std::vector<ParsedSample> s =
+      ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_mapped_processes", {{"name", name}}), "1");
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_orphaned", {{"name", name}}), "0");
+}
+
 }  // namespace
 }  // namespace ipc_exporter::testing
