@@ -1,6 +1,6 @@
 // libFuzzer target: the parsers of per-process /proc text: /proc/PID/stat, /proc/stat,
-// /proc/PID/maps (SysV attachments and mapped inodes), /proc/PID/mountinfo, /proc/PID/cgroup
-// and the /proc/PID/ns/ipc link.
+// /proc/PID/status (uids), /proc/PID/maps (SysV attachments and mapped inodes),
+// /proc/PID/mountinfo, /proc/PID/cgroup and the /proc/PID/ns/ipc link.
 #include <sys/sysmacros.h>
 
 #include <string_view>
@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   ParseProcessStat(text);
   ParseBootTime(text);
+  ParseStatusUids(text);
   for (int32_t shmid : ParseSysvAttachments(text)) {
     if (shmid < 0) __builtin_trap();
   }
