@@ -41,11 +41,15 @@ struct CollectorSettings {
   bool through_process_root = false;
 
   // --collector.NAME.max-series: per-object series per collector. Totals and limits stay exact
-  // whatever the cap.
+  // whatever the cap; 0 publishes totals and limits only and reads nothing more than they need
+  // (no semctl, msgctl, process table, file contents).
   static constexpr uint64_t kDefaultMaxSeries = 1000000;
   uint64_t shm_max_series = kDefaultMaxSeries;
   uint64_t sem_max_series = kDefaultMaxSeries;
   uint64_t msg_max_series = kDefaultMaxSeries;
+  uint64_t posix_shm_max_series = kDefaultMaxSeries;
+  uint64_t posix_sem_max_series = kDefaultMaxSeries;
+  uint64_t posix_mqueue_max_series = kDefaultMaxSeries;
 };
 
 /// What every collector reads through. The referenced objects outlive the collectors.

@@ -88,6 +88,10 @@ class MsgCollector final : public Collector {
     std::vector<MsgQueue> queues =
         ReadSortedTable<MsgQueue>(proc, "msg", ParseMsgTable, &MsgQueue::msqid, report.errors);
 
+    if (context_.settings.msg_max_series == 0) {  // totals and limits only: no msgctl
+      WriteTotalsAndLimits(out, ListedOnly(queues, &QueueReading::queue), report);
+      return;
+    }
     std::vector<QueueReading> readings = ReadQueues(queues, report);
     std::vector<ObjectIdentity> identities;
     identities.reserve(readings.size());

@@ -129,6 +129,15 @@ void WriteFileOwnershipInfo(ExpositionWriter& out, std::string_view family, std:
   }
 }
 
+/// Readings that hold nothing but the listed records, in `member`: what the totals need when
+/// --collector.NAME.max-series=0 turns per-object series off.
+template <typename Reading, typename Record>
+std::vector<Reading> ListedOnly(const std::vector<Record>& records, Record Reading::*member) {
+  std::vector<Reading> readings(records.size());
+  for (size_t i = 0; i < records.size(); ++i) readings[i].*member = records[i];
+  return readings;
+}
+
 /// A size for people: "512 B", "4.0 KiB", "16.0 MiB".
 std::string HumanBytes(uint64_t bytes);
 

@@ -11,6 +11,7 @@
 #include "object_families.h"
 #include "posix_collectors.h"
 #include "posix_parsers.h"
+#include "series_cap.h"
 
 namespace ipc_exporter {
 namespace {
@@ -41,7 +42,39 @@ class PosixMqueueCollector final : public Collector {
       mount = context_.settings.mqueue_directory;
     }
     std::vector<PosixQueue> queues;
-    if (mount) queues = ReadQueues(*mount, report);
+    if (mount) queues = ReadQueues(*mount, report);  // with max-series 0, names only
+
+    const uint64_t count = queues.size();
+    if (context_.settings.posix_mqueue_max_series > 0) WriteObjects(out, std::move(queues), report);
+    WriteSingleGauge(out, "ipc_posix_mqueues", "Number of POSIX message queues.",
+                     std::optional<uint64_t>(count));
+    WriteSingleGauge(out, "ipc_posix_mqueue_queues_limit",
+                     "Maximum number of POSIX message queues (fs.mqueue.queues_max).",
+                     ReadLimitValue(proc, "sys/fs/mqueue/queues_max", &report.errors));
+    WriteSingleGauge(out, "ipc_posix_mqueue_messages_limit",
+                     "Maximum mq_maxmsg of a POSIX queue (fs.mqueue.msg_max).",
+                     ReadLimitValue(proc, "sys/fs/mqueue/msg_max", &report.errors));
+    WriteSingleGauge(out, "ipc_posix_mqueue_message_size_limit_bytes",
+                     "Maximum mq_msgsize of a POSIX queue in bytes (fs.mqueue.msgsize_max).",
+                     ReadLimitValue(proc, "sys/fs/mqueue/msgsize_max", &report.errors));
+    WriteSingleGauge(out, "ipc_posix_mqueue_filesystem_mounted",
+                     "1 if the mqueue filesystem is mounted (/proc/self/mountinfo), else 0.",
+                     std::optional<uint64_t>(mount ? 1 : 0));
+  }
+
+ private:
+  /// The per-queue families, for the queues that fit under --collector.posix_mqueue.max-series
+  /// (in name order).
+  void WriteObjects(ExpositionWriter& out, std::vector<PosixQueue> queues, CollectReport& report) {
+    std::vector<uint64_t> series;
+    for (const PosixQueue& q : queues) {
+      // readable and _info, then messages, capacity and message size, then bytes
+      series.push_back(uint64_t{2} + (q.attributes ? 3u : 0u) + (q.bytes ? 1u : 0u));
+    }
+    CapSelection kept = SelectWithinCap(series, std::vector<bool>(queues.size(), false),
+                                        context_.settings.posix_mqueue_max_series);
+    report.series_dropped = kept.dropped_series;
+    if (kept.dropped_series > 0) queues = CopyIndexes(queues, kept.kept);
 
     out.Family("ipc_posix_mqueue_messages", "Messages in the POSIX queue (mq_getattr mq_curmsgs).");
     for (const PosixQueue& q : queues) {
@@ -70,23 +103,8 @@ class PosixMqueueCollector final : public Collector {
     WriteFileOwnershipInfo(out, "ipc_posix_mqueue_info",
                            "Ownership and mode of the POSIX queue, value 1 (mqueue filesystem).",
                            queues, context_.names);
-    WriteSingleGauge(out, "ipc_posix_mqueues", "Number of POSIX message queues.",
-                     std::optional<uint64_t>(queues.size()));
-    WriteSingleGauge(out, "ipc_posix_mqueue_queues_limit",
-                     "Maximum number of POSIX message queues (fs.mqueue.queues_max).",
-                     ReadLimitValue(proc, "sys/fs/mqueue/queues_max", &report.errors));
-    WriteSingleGauge(out, "ipc_posix_mqueue_messages_limit",
-                     "Maximum mq_maxmsg of a POSIX queue (fs.mqueue.msg_max).",
-                     ReadLimitValue(proc, "sys/fs/mqueue/msg_max", &report.errors));
-    WriteSingleGauge(out, "ipc_posix_mqueue_message_size_limit_bytes",
-                     "Maximum mq_msgsize of a POSIX queue in bytes (fs.mqueue.msgsize_max).",
-                     ReadLimitValue(proc, "sys/fs/mqueue/msgsize_max", &report.errors));
-    WriteSingleGauge(out, "ipc_posix_mqueue_filesystem_mounted",
-                     "1 if the mqueue filesystem is mounted (/proc/self/mountinfo), else 0.",
-                     std::optional<uint64_t>(mount ? 1 : 0));
   }
 
- private:
   std::vector<PosixQueue> ReadQueues(const std::string& mount, CollectReport& report) {
     std::vector<std::string> files;
     if (DIR* listing = ::opendir(mount.c_str())) {
@@ -105,6 +123,10 @@ class PosixMqueueCollector final : public Collector {
       if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;  // gone
       PosixQueue queue{"/" + file,   info.st_uid, info.st_gid, static_cast<uint32_t>(info.st_mode),
                        std::nullopt, std::nullopt};
+      if (context_.settings.posix_mqueue_max_series == 0) {  // the count needs no more
+        queues.push_back(queue);
+        continue;
+      }
       if (!ReadQsize(path, &queue.bytes, report)) continue;  // removed since the listing
       MqueueAttributes attributes;
       SyscallResult result = context_.syscalls.ReadMqueueAttributes(queue.name, &attributes);

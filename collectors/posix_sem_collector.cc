@@ -11,6 +11,7 @@
 #include "object_families.h"
 #include "posix_collectors.h"
 #include "posix_parsers.h"
+#include "series_cap.h"
 
 namespace ipc_exporter {
 namespace {
@@ -40,6 +41,7 @@ class PosixSemCollector final : public Collector {
     }
     std::sort(files.begin(), files.end());
 
+    const bool per_object = context_.settings.posix_sem_max_series > 0;
     std::vector<NamedSemaphore> semaphores;
     uint64_t ignored = 0;
     for (const std::string& file : files) {
@@ -59,10 +61,34 @@ class PosixSemCollector final : public Collector {
       name.append(file, 4, std::string::npos);
       NamedSemaphore semaphore{std::move(name), std::nullopt, info.st_uid, info.st_gid,
                                static_cast<uint32_t>(info.st_mode)};
-      if (!ReadWord(::dirfd(listing), dir, file, &semaphore.word, report)) continue;  // gone
+      // With max-series 0 only the count is published: the value need not be read.
+      if (per_object && !ReadWord(::dirfd(listing), dir, file, &semaphore.word, report)) {
+        continue;  // gone since the listing
+      }
       semaphores.push_back(std::move(semaphore));
     }
     ::closedir(listing);
+    const uint64_t count = semaphores.size();
+    if (per_object) WriteObjects(out, std::move(semaphores), report);
+    WriteSingleGauge(out, "ipc_posix_sems", "Number of named POSIX semaphores (/dev/shm/sem.*).",
+                     std::optional<uint64_t>(count));
+    WriteSingleGauge(out, "ipc_posix_sem_files_ignored",
+                     "Files named sem.* in /dev/shm that are not named POSIX semaphores (not a "
+                     "regular file of the size of a sem_t, such as glibc's temporary files).",
+                     std::optional<uint64_t>(ignored));
+  }
+
+ private:
+  /// The per-semaphore families, for the semaphores that fit under
+  /// --collector.posix_sem.max-series (in name order).
+  void WriteObjects(ExpositionWriter& out, std::vector<NamedSemaphore> semaphores,
+                    CollectReport& report) {
+    std::vector<uint64_t> series;
+    for (const NamedSemaphore& s : semaphores) series.push_back(s.word ? 4 : 2);
+    CapSelection kept = SelectWithinCap(series, std::vector<bool>(semaphores.size(), false),
+                                        context_.settings.posix_sem_max_series);
+    report.series_dropped = kept.dropped_series;
+    if (kept.dropped_series > 0) semaphores = CopyIndexes(semaphores, kept.kept);
 
     out.Family("ipc_posix_sem_value",
                "Value of the named POSIX semaphore (/dev/shm/sem.NAME, read without sem_open).");
@@ -85,15 +111,8 @@ class PosixSemCollector final : public Collector {
         out, "ipc_posix_sem_info",
         "Ownership and mode of the named POSIX semaphore's file, value 1 (/dev/shm).", semaphores,
         context_.names);
-    WriteSingleGauge(out, "ipc_posix_sems", "Number of named POSIX semaphores (/dev/shm/sem.*).",
-                     std::optional<uint64_t>(semaphores.size()));
-    WriteSingleGauge(out, "ipc_posix_sem_files_ignored",
-                     "Files named sem.* in /dev/shm that are not named POSIX semaphores (not a "
-                     "regular file of the size of a sem_t, such as glibc's temporary files).",
-                     std::optional<uint64_t>(ignored));
   }
 
- private:
   /// Reads the sem_t of `file` into `word` (left nullopt when the file may not be read). False
   /// if the file is gone since the listing. Other failures are reported.
   static bool ReadWord(int directory, const std::string& dir, const std::string& file,

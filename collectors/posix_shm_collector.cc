@@ -10,6 +10,7 @@
 #include "posix_collectors.h"
 #include "posix_shm_holders.h"
 #include "process_table.h"
+#include "series_cap.h"
 
 namespace ipc_exporter {
 namespace {
@@ -31,7 +32,7 @@ class PosixShmCollector final : public Collector {
  public:
   explicit PosixShmCollector(const CollectorContext& context) : context_(context) {}
 
-  void Collect(ExpositionWriter& out, CollectReport&) override {
+  void Collect(ExpositionWriter& out, CollectReport& report) override {
     const std::string& dir = context_.settings.dev_shm;
     DIR* listing = OpenPosixDirectory(dir, context_.settings);
     if (listing == nullptr) return;
@@ -54,28 +55,21 @@ class PosixShmCollector final : public Collector {
     std::sort(objects.begin(), objects.end(),
               [](const SharedObject& a, const SharedObject& b) { return a.name < b.name; });
 
-    uint64_t total = 0;
-    out.Family("ipc_posix_shm_object_size_bytes",
-               "Size of the POSIX shared memory object in bytes (/dev/shm).");
-    for (const SharedObject& o : objects) {
-      out.Sample({{"name", o.name}}, o.size);
-      total += o.size;
-    }
-    out.Family("ipc_posix_shm_object_modification_timestamp_seconds",
-               "Unix time of the POSIX shared memory object's last modification (/dev/shm).");
-    for (const SharedObject& o : objects) out.Sample({{"name", o.name}}, o.modified);
-    if (context_.settings.posix_shm_processes && stated) {
-      // Under --ipc.namespaces=all the other namespaces share one scan of the processes.
-      std::shared_ptr<const FileHolders> holders = context_.settings.posix_shm_holders;
-      if (!holders) {
-        holders = std::make_shared<FileHolders>(FindFileHolders(context_.proc, {directory.st_dev}));
+    // --collector.posix_shm.max-series=0: totals only, and no scan of the processes for them.
+    if (context_.settings.posix_shm_max_series > 0) {
+      std::optional<Holding> holding;
+      if (context_.settings.posix_shm_processes && stated) {
+        holding = FindHolding(objects, directory.st_dev);
       }
-      WriteHolders(out, objects, directory.st_dev, *holders, context_.proc);
+      std::vector<uint64_t> series(objects.size(), holding ? 5 : 3);
+      std::vector<bool> flagged(objects.size(), false);
+      if (holding) flagged = holding->orphaned;
+      CapSelection kept = SelectWithinCap(series, flagged, context_.settings.posix_shm_max_series);
+      report.series_dropped = kept.dropped_series;
+      WriteObjects(out, objects, kept.kept, holding);
     }
-    WriteFileOwnershipInfo(
-        out, "ipc_posix_shm_object_info",
-        "Ownership and mode of the POSIX shared memory object, value 1 (/dev/shm).", objects,
-        context_.names);
+    uint64_t total = 0;
+    for (const SharedObject& o : objects) total += o.size;
     WriteSingleGauge(out, "ipc_posix_shm_objects", "Number of POSIX shared memory objects.",
                      std::optional<uint64_t>(objects.size()));
     WriteSingleGauge(out, "ipc_posix_shm_size_bytes",
@@ -84,30 +78,63 @@ class PosixShmCollector final : public Collector {
   }
 
  private:
-  static void WriteHolders(ExpositionWriter& out, const std::vector<SharedObject>& objects,
-                           dev_t device, const FileHolders& holders, const ProcFs& proc) {
-    auto holding = [&](const SharedObject& o) { return holders.ProcessesOf({device, o.inode}); };
-    out.Family("ipc_posix_shm_object_mapped_processes",
-               "Processes that map the POSIX shared memory object or hold it open "
-               "(/proc/PID/maps and /proc/PID/fd of every process the exporter may read).");
-    for (const SharedObject& o : objects) out.Sample({{"name", o.name}}, holding(o));
+  /// Who maps or holds each object (parallel to the objects), with --collector.posix_shm.processes.
+  struct Holding {
+    std::vector<uint64_t> processes;
+    std::vector<bool> orphaned;
+    uint64_t unreadable_processes = 0;
+  };
+
+  Holding FindHolding(const std::vector<SharedObject>& objects, dev_t device) {
+    // Under --ipc.namespaces=all the other namespaces share one scan of the processes.
+    std::shared_ptr<const FileHolders> holders = context_.settings.posix_shm_holders;
+    if (!holders) holders = std::make_shared<FileHolders>(FindFileHolders(context_.proc, {device}));
     // An object nobody maps may still belong to a running application that maps it on demand
     // (PostgreSQL's dynamic shared memory): while a process of its owner runs (root excepted),
     // it is not orphaned.
-    ProcessTable processes(proc);
-    out.Family("ipc_posix_shm_object_orphaned",
-               "1 if no process maps the POSIX shared memory object or holds it open, of those "
-               "the exporter may read (see ipc_posix_shm_processes_unreadable), and no process "
-               "of its owner runs unless the owner is root.");
+    ProcessTable processes(context_.proc);
+    Holding holding;
+    holding.unreadable_processes = holders->unreadable_processes;
     for (const SharedObject& o : objects) {
+      holding.processes.push_back(holders->ProcessesOf({device, o.inode}));
       const uint32_t owner[] = {o.uid};
-      const bool orphaned = holding(o) == 0 && processes.Application({}, owner) == Liveness::kDead;
-      out.Sample({{"name", o.name}}, uint64_t{orphaned ? 1u : 0u});
+      holding.orphaned.push_back(holding.processes.back() == 0 &&
+                                 processes.Application({}, owner) == Liveness::kDead);
     }
-    WriteSingleGauge(out, "ipc_posix_shm_processes_unreadable",
-                     "Processes whose /proc/PID/maps or fd the exporter may not read "
-                     "(CAP_SYS_PTRACE): what they map or hold is not counted.",
-                     std::optional<uint64_t>(holders.unreadable_processes));
+    return holding;
+  }
+
+  /// The per-object families for the objects at `kept` (ascending indexes).
+  void WriteObjects(ExpositionWriter& out, const std::vector<SharedObject>& objects,
+                    const std::vector<size_t>& kept, const std::optional<Holding>& holding) {
+    out.Family("ipc_posix_shm_object_size_bytes",
+               "Size of the POSIX shared memory object in bytes (/dev/shm).");
+    for (size_t i : kept) out.Sample({{"name", objects[i].name}}, objects[i].size);
+    out.Family("ipc_posix_shm_object_modification_timestamp_seconds",
+               "Unix time of the POSIX shared memory object's last modification (/dev/shm).");
+    for (size_t i : kept) out.Sample({{"name", objects[i].name}}, objects[i].modified);
+    if (holding) {
+      out.Family("ipc_posix_shm_object_mapped_processes",
+                 "Processes that map the POSIX shared memory object or hold it open "
+                 "(/proc/PID/maps and /proc/PID/fd of every process the exporter may read).");
+      for (size_t i : kept) out.Sample({{"name", objects[i].name}}, holding->processes[i]);
+      out.Family("ipc_posix_shm_object_orphaned",
+                 "1 if no process maps the POSIX shared memory object or holds it open, of those "
+                 "the exporter may read (see ipc_posix_shm_processes_unreadable), and no process "
+                 "of its owner runs unless the owner is root.");
+      for (size_t i : kept) {
+        out.Sample({{"name", objects[i].name}}, uint64_t{holding->orphaned[i] ? 1u : 0u});
+      }
+      WriteSingleGauge(out, "ipc_posix_shm_processes_unreadable",
+                       "Processes whose /proc/PID/maps or fd the exporter may not read "
+                       "(CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH): what they map or hold is not "
+                       "counted.",
+                       std::optional<uint64_t>(holding->unreadable_processes));
+    }
+    WriteFileOwnershipInfo(
+        out, "ipc_posix_shm_object_info",
+        "Ownership and mode of the POSIX shared memory object, value 1 (/dev/shm).",
+        kept.size() == objects.size() ? objects : CopyIndexes(objects, kept), context_.names);
   }
 
   CollectorContext context_;

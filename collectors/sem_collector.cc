@@ -154,6 +154,10 @@ class SemCollector final : public Collector {
     std::vector<SemArray> arrays =
         ReadSortedTable<SemArray>(proc, "sem", ParseSemTable, &SemArray::semid, report.errors);
 
+    if (context_.settings.sem_max_series == 0) {  // totals and limits only: no semctl
+      WriteTotalsAndLimits(out, ListedOnly(arrays, &ArrayReading::array), report);
+      return;
+    }
     std::vector<ArrayReading> readings = ReadArrays(arrays, report);
     std::vector<ObjectIdentity> identities;
     identities.reserve(readings.size());

@@ -139,6 +139,10 @@ class ShmCollector final : public Collector {
     std::vector<ShmSegment> segments =
         ReadSortedTable<ShmSegment>(proc, "shm", ParseShmTable, &ShmSegment::shmid, report.errors);
 
+    if (context_.settings.shm_max_series == 0) {  // totals and limits only: the table suffices
+      WriteTotalsAndLimits(out, ListedOnly(segments, &SegmentReading::segment), report);
+      return;
+    }
     ProcessTable processes(proc, context_.settings.memory.get());
     std::vector<std::pair<int32_t, int64_t>> bounds;
     bounds.reserve(segments.size());

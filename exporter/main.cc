@@ -140,6 +140,9 @@ int Run(const Options& options) {
   settings.shm_max_series = options.max_series.at("shm");
   settings.sem_max_series = options.max_series.at("sem");
   settings.msg_max_series = options.max_series.at("msg");
+  settings.posix_shm_max_series = options.max_series.at("posix_shm");
+  settings.posix_sem_max_series = options.max_series.at("posix_sem");
+  settings.posix_mqueue_max_series = options.max_series.at("posix_mqueue");
   settings.memory = std::make_shared<DiagnosisMemory>();
   CollectorContext context{proc, syscalls, names, settings,
                            [] { return static_cast<int64_t>(std::time(nullptr)); }};

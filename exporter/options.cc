@@ -61,9 +61,10 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     app.add_option("--collector." + name + ".max-series", options.max_series[name],
                    "Most per-object series the " + name +
                        " collector publishes; objects past it are left out (leaked, stuck and "
-                       "stalled ones are kept first) and counted in ipc_exporter_series_dropped.")
+                       "stalled ones are kept first) and counted in ipc_exporter_series_dropped. "
+                       "0: totals and limits only.")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::NonNegativeNumber);
     collector_flags[name] = info.enabled_by_default;
     collector_options[name] =
         app.add_flag("--collector." + name + ",!--no-collector." + name, collector_flags[name],

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,11 +26,14 @@ class FakeIpcSyscalls final : public IpcSyscalls {
   };
 
   std::map<int32_t, SemAnswer> semaphores;  // an id with no entry reads as gone
+  // Calls that read one object (semctl, msgctl, mq_getattr), shared by copies of this fake.
+  std::shared_ptr<std::atomic<uint64_t>> object_reads = std::make_shared<std::atomic<uint64_t>>(0);
   std::map<int32_t, QueueAnswer> queues;
   uint64_t page_size = 4096;
 
   SyscallResult ReadSemaphores(int32_t semid, uint64_t listed_semaphores,
                                std::vector<SemaphoreState>* states) override {
+    ++*object_reads;
     states->clear();
     auto it = semaphores.find(semid);
     if (it == semaphores.end()) return {SyscallOutcome::kGone, 0};
@@ -41,6 +45,7 @@ class FakeIpcSyscalls final : public IpcSyscalls {
   }
 
   SyscallResult ReadQueueCapacity(int32_t msqid, uint64_t* capacity_bytes) override {
+    ++*object_reads;
     auto it = queues.find(msqid);
     if (it == queues.end()) return {SyscallOutcome::kGone, 0};
     *capacity_bytes = it->second.capacity_bytes;
@@ -50,6 +55,7 @@ class FakeIpcSyscalls final : public IpcSyscalls {
   uint64_t PageSize() const override { return page_size; }
 
   SyscallResult ReadMqueueAttributes(const std::string&, MqueueAttributes*) override {
+    ++*object_reads;
     return {SyscallOutcome::kGone, 0};  // fixtures have no POSIX queues
   }
 

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 
 #include "collector.h"
 #include "exposition.h"
@@ -27,6 +29,7 @@ struct Collected {
   std::vector<std::string> errors;
   std::vector<AttentionItem> attention;
   std::vector<LimitUsage> limits;
+  uint64_t series_dropped = 0;
 };
 
 Collected Collect(const std::string& collector, const std::string& proc_root,
@@ -43,6 +46,7 @@ Collected Collect(const std::string& collector, const std::string& proc_root,
     result.errors = report.errors;
     result.attention = report.attention;
     result.limits = report.limits;
+    result.series_dropped = report.series_dropped;
     result.samples = ParseExposition(result.text);
     return result;
   }
@@ -186,6 +190,84 @@ TEST(PosixShmCollector, ListsObjectsButNotSemaphores) {
   EXPECT_EQ(FindSample(c.samples, "ipc_posix_shm_size_bytes"), "100");
   EXPECT_EQ(FindSamples(c.samples, "ipc_posix_shm_object_info", {{"name", "/app-cache"}}).size(),
             1u);
+}
+
+/// Rows of the normal fixture's /proc/sysvipc/TABLE, and the sum of its column `column` (0-based).
+size_t RowsOf(const std::string& table) {
+  std::ifstream in(FixtureProc("normal") + "/sysvipc/" + table);
+  std::string line;
+  size_t rows = 0;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) rows += !line.empty();
+  return rows;
+}
+uint64_t ColumnSum(const std::string& table, size_t column) {
+  std::ifstream in(FixtureProc("normal") + "/sysvipc/" + table);
+  std::string line;
+  uint64_t sum = 0;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string field;
+    for (size_t i = 0; i <= column && fields >> field; ++i) {
+      if (i == column) sum += std::stoull(field);
+    }
+  }
+  return sum;
+}
+
+TEST(MaxSeries, ZeroPublishesTotalsAndLimitsOnlyAndReadsNoObject) {
+  CollectorSettings off;
+  off.shm_max_series = off.sem_max_series = off.msg_max_series = 0;
+  off.posix_shm_max_series = off.posix_sem_max_series = off.posix_mqueue_max_series = 0;
+  off.posix_shm_processes = true;  // would scan every process, but not for totals
+  for (const char* name : {"shm", "sem", "msg", "posix_shm", "posix_sem"}) {
+    FakeIpcSyscalls syscalls = testing::FixtureSyscalls("normal");
+    Collected all = Collect(name, FixtureProc("normal"), syscalls);
+    if (std::string(name) == "sem" || std::string(name) == "msg") {
+      EXPECT_GT(*syscalls.object_reads, 0u) << name << ": the full run reads each object";
+    }
+    *syscalls.object_reads = 0;
+    Collected totals = Collect(name, FixtureProc("normal"), syscalls, off);
+    EXPECT_TRUE(totals.errors.empty()) << name;
+    EXPECT_EQ(*syscalls.object_reads, 0u) << name << " read objects for its totals";
+    EXPECT_EQ(totals.series_dropped, 0u) << name;
+    // The fixture's syscalls make semid 98307 and one queue vanish mid-scrape, which the full
+    // run leaves out; a totals-only run never asks, so it counts every row of the table.
+    const std::map<std::string, std::string> table_counts = {
+        {"ipc_sem_arrays", std::to_string(RowsOf("sem"))},
+        {"ipc_sem_semaphores", std::to_string(ColumnSum("sem", 3))},
+        {"ipc_msg_queues", std::to_string(RowsOf("msg"))}};
+    size_t unlabelled = 0;
+    for (const ParsedSample& sample : all.samples) {
+      if (!sample.labels.empty()) continue;
+      ++unlabelled;  // every total and limit is still there, with the same value
+      auto counted = table_counts.find(sample.name);
+      const std::string expected = counted != table_counts.end() ? counted->second : sample.value;
+      EXPECT_EQ(FindSample(totals.samples, sample.name), expected) << name << " " << sample.name;
+    }
+    EXPECT_GT(unlabelled, 0u) << name;
+    for (const ParsedSample& sample : totals.samples) {
+      EXPECT_TRUE(sample.labels.empty()) << name << ": per-object " << sample.name;
+    }
+  }
+}
+
+TEST(MaxSeries, PosixCollectorsHonourTheirCaps) {
+  CollectorSettings settings;
+  settings.posix_sem_max_series = 3;  // /app-lock has 4 series (value, waiters, readable, info)
+  Collected sem = Collect("posix_sem", FixtureProc("normal"), {}, settings);
+  EXPECT_EQ(sem.series_dropped, 4u);
+  EXPECT_TRUE(FindSamples(sem.samples, "ipc_posix_sem_value").empty());
+  EXPECT_EQ(FindSample(sem.samples, "ipc_posix_sems"), "1");
+  settings.posix_sem_max_series = 4;
+  EXPECT_EQ(Collect("posix_sem", FixtureProc("normal"), {}, settings).series_dropped, 0u);
+
+  settings.posix_shm_max_series = 2;  // /app-cache has 3 (size, modification time, info)
+  Collected shm = Collect("posix_shm", FixtureProc("normal"), {}, settings);
+  EXPECT_EQ(shm.series_dropped, 3u);
+  EXPECT_TRUE(FindSamples(shm.samples, "ipc_posix_shm_object_info").empty());
+  EXPECT_EQ(FindSample(shm.samples, "ipc_posix_shm_size_bytes"), "100");
 }
 
 TEST(PosixMqueueCollector, AnExitedProcesssMountIsNoErrorButAMissingMountIs) {

@@ -141,6 +141,15 @@ TEST(ParseCommandLine, EveryBadFlagOrValueExitsTwoWithOneLine) {
   }
 }
 
+TEST(ParseCommandLine, MaxSeriesZeroMeansTotalsOnly) {
+  CommandLineRun run =
+      Parse({"--collector.posix_sem.max-series=0", "--collector.sem.max-series=0"});
+  ASSERT_TRUE(run.parsed.options.has_value()) << run.err;
+  EXPECT_EQ(run.parsed.options->max_series.at("posix_sem"), 0u);
+  EXPECT_EQ(run.parsed.options->max_series.at("sem"), 0u);
+  EXPECT_EQ(run.parsed.options->max_series.at("shm"), CollectorSettings::kDefaultMaxSeries);
+}
+
 TEST(ParseCommandLine, HelpAndVersionExitZero) {
   CommandLineRun help = Parse({"--help"});
   EXPECT_FALSE(help.parsed.options.has_value());
