@@ -134,8 +134,9 @@ std::string RenderLandingPage(std::string_view telemetry_path,
   std::string path = HtmlEscape(telemetry_path);
   return std::string("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n") +
          "<title>IPC Exporter</title>\n<style>\n" + kStyle + "</style>\n</head>\n<body>\n" +
-         "<h1>IPC Exporter</h1>\n<p>Prometheus exporter for Linux System V IPC: shared memory "
-         "segments, semaphore arrays and message queues.</p>\n<ul>\n<li><a href=\"" +
+         "<h1>IPC Exporter</h1>\n<p>Prometheus exporter for Linux IPC: System V shared memory "
+         "segments, semaphore arrays and message queues, and POSIX shared memory, named "
+         "semaphores and message queues.</p>\n<ul>\n<li><a href=\"" +
          path + "\">Metrics</a> (" + path +
          ")</li>\n<li><a href=\"/healthz\">Health</a> (/healthz)</li>\n</ul>\n"
          "<h2>Needs attention</h2>\n" +

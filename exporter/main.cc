@@ -1,4 +1,4 @@
-// ipc_exporter: serves Linux System V IPC objects as Prometheus metrics.
+// ipc_exporter: serves Linux System V and POSIX IPC objects as Prometheus metrics.
 
 #include <malloc.h>
 

@@ -15,8 +15,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
                                    std::ostream& err) {
   Options options;
   CLI::App app{
-      "Prometheus exporter for Linux System V IPC objects: shared memory segments, "
-      "semaphore arrays and message queues.",
+      "Prometheus exporter for Linux IPC objects: System V shared memory segments, semaphore "
+      "arrays and message queues, and POSIX shared memory, named semaphores and message queues.",
       "ipc_exporter"};
   app.get_formatter()->column_width(44);
 

@@ -40,6 +40,10 @@ grep -q 'SONAME.*\[libssl.so\]' <<<"$(readelf -d "$scratch/destdir/usr/lib/ipc_e
   fail "the OpenSSL compatibility library lacks the SONAME libssl.so"
 grep -q 'telemetry' <<<"$(zcat "$scratch/destdir/usr/share/man/man1/ipc_exporter.1.gz")" ||
   fail "the man page does not document the flags"
+for described in "$scratch"/destdir/usr/lib/systemd/system/ipc_exporter.{service,socket}; do
+  grep -q '^Description=.*System V and POSIX IPC' "$described" ||
+    fail "$(basename "$described") describes System V IPC only"
+done
 
 echo "== cpack -G DEB"
 (cd "$build_dir" && cpack -G DEB -B "$scratch/package" >/dev/null)

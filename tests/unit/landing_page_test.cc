@@ -14,6 +14,8 @@ TEST(LandingPage, LinksMetricsAndEscapesCollectorErrors) {
   pending.name = "sem";
   std::string page = RenderLandingPage("/metrics", {failed, pending}, {});
   EXPECT_NE(page.find("<a href=\"/metrics\">"), std::string::npos);
+  EXPECT_NE(page.find("POSIX shared memory, named semaphores and message queues"),
+            std::string::npos);  // not "System V" only
   EXPECT_NE(page.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), std::string::npos);
   EXPECT_EQ(page.find("<script>"), std::string::npos);
   EXPECT_NE(page.find("not scraped yet"), std::string::npos);

@@ -156,6 +156,8 @@ TEST(ParseCommandLine, HelpAndVersionExitZero) {
   EXPECT_EQ(help.parsed.exit_code, 0);
   EXPECT_NE(help.out.find("--web.listen-address"), std::string::npos);
   EXPECT_NE(help.out.find("--no-collector.shm"), std::string::npos);
+  EXPECT_NE(help.out.find("POSIX shared memory, named semaphores and message queues"),
+            std::string::npos);
   CommandLineRun version = Parse({"--version"});
   EXPECT_FALSE(version.parsed.options.has_value());
   EXPECT_EQ(version.parsed.exit_code, 0);
