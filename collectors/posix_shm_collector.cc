@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -51,6 +52,8 @@ class PosixShmCollector final : public Collector {
     }
     struct stat directory {};
     const bool stated = ::fstat(::dirfd(listing), &directory) == 0;
+    struct statvfs filesystem {};
+    const bool measured = ::fstatvfs(::dirfd(listing), &filesystem) == 0;
     ::closedir(listing);
     std::sort(objects.begin(), objects.end(),
               [](const SharedObject& a, const SharedObject& b) { return a.name < b.name; });
@@ -75,9 +78,29 @@ class PosixShmCollector final : public Collector {
     WriteSingleGauge(out, "ipc_posix_shm_size_bytes",
                      "Sum of the sizes of all POSIX shared memory objects in bytes.",
                      std::optional<uint64_t>(total));
+    if (measured) WriteFilesystem(out, filesystem);
   }
 
  private:
+  /// The filesystem of /dev/shm (a tmpfs): when it is full, shm_open'd objects cannot grow and
+  /// sem_open fails, and node_exporter hides it by default.
+  static void WriteFilesystem(ExpositionWriter& out, const struct statvfs& fs) {
+    const uint64_t unit = fs.f_frsize;
+    WriteSingleGauge(out, "ipc_posix_shm_filesystem_size_bytes",
+                     "Size of the filesystem of /dev/shm in bytes (statvfs).",
+                     std::optional<uint64_t>(uint64_t{fs.f_blocks} * unit));
+    WriteSingleGauge(out, "ipc_posix_shm_filesystem_free_bytes",
+                     "Bytes of the filesystem of /dev/shm that unprivileged users may still "
+                     "allocate (statvfs f_bavail).",
+                     std::optional<uint64_t>(uint64_t{fs.f_bavail} * unit));
+    WriteSingleGauge(out, "ipc_posix_shm_filesystem_files",
+                     "Inodes of the filesystem of /dev/shm (statvfs f_files).",
+                     std::optional<uint64_t>(uint64_t{fs.f_files}));
+    WriteSingleGauge(out, "ipc_posix_shm_filesystem_files_free",
+                     "Free inodes of the filesystem of /dev/shm (statvfs f_ffree).",
+                     std::optional<uint64_t>(uint64_t{fs.f_ffree}));
+  }
+
   /// Who maps or holds each object (parallel to the objects), with --collector.posix_shm.processes.
   struct Holding {
     std::vector<uint64_t> processes;

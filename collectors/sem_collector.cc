@@ -81,6 +81,9 @@ using Gauge = ObjectGauge<ArrayReading>;
 // join in late and still take a fair share, large enough that handing out costs nothing.
 constexpr size_t kArraysPerSlice = 64;
 
+// SEMVMX in include/uapi/linux/sem.h: not a sysctl, the same on every Linux.
+constexpr uint64_t kSemaphoreValueLimit = 32767;
+
 std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
 
 const std::array<Gauge, 6> kArrayGauges = {{
@@ -318,6 +321,10 @@ class SemCollector final : public Collector {
     WriteSingleGauge(out, "ipc_sem_operations_per_call_limit",
                      "Maximum number of operations in one semop call (kernel.sem semopm).",
                      field(&SemLimits::semopm));
+    WriteSingleGauge(out, "ipc_sem_value_limit",
+                     "Maximum value of a semaphore (SEMVMX, fixed at 32767 in Linux): semop and "
+                     "SETVAL beyond it fail with ERANGE.",
+                     std::optional<uint64_t>(kSemaphoreValueLimit));
     if (limits) {
       report.limits.push_back({"Semaphore arrays (kernel.sem semmni)",
                                static_cast<double>(readings.size()),

@@ -291,6 +291,16 @@ class ShmCollector final : public Collector {
         "Maximum total size of all shared memory segments in bytes (kernel.shmall times the page "
         "size).",
         total_limit);
+    // Linux has no per-process segment limit of its own (SHMSEG is SHMMNI) and a fixed SHMMIN
+    // of one byte; published because ipcs -l and lsipc show them and people alert on them.
+    WriteSingleGauge(out, "ipc_shm_segments_per_process_limit",
+                     "Maximum number of segments one process may attach (SHMSEG, which Linux "
+                     "sets to kernel.shmmni).",
+                     shmmni);
+    WriteSingleGauge(out, "ipc_shm_segment_min_size_bytes",
+                     "Minimum size of a shared memory segment in bytes (SHMMIN, fixed at 1 in "
+                     "Linux).",
+                     std::optional<uint64_t>(1));
     WriteSingleGauge(out, "ipc_shm_rmid_forced",
                      "1 if unattached segments are destroyed at once (kernel.shm_rmid_forced).",
                      ReadLimitValue(proc, "sys/kernel/shm_rmid_forced", &report.errors));
