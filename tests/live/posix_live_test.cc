@@ -19,55 +19,16 @@
 #include "exposition.h"
 #include "http_client.h"
 #include "ipc_objects.h"
+#include "posix_objects.h"
 
 namespace ipc_exporter::testing {
 namespace {
-
-/// A named semaphore made for the test and unlinked at its end.
-class TestNamedSemaphore {
- public:
-  TestNamedSemaphore(const std::string& name, unsigned value) : name_(name) {
-    sem_ = ::sem_open(name.c_str(), O_CREAT | O_EXCL, 0600, value);
-    if (sem_ == SEM_FAILED) throw std::runtime_error("sem_open " + name + " failed");
-  }
-  ~TestNamedSemaphore() {
-    ::sem_close(sem_);
-    ::sem_unlink(name_.c_str());
-  }
-  sem_t* get() { return sem_; }
-
- private:
-  std::string name_;
-  sem_t* sem_;
-};
 
 std::optional<std::string> Sample(const ExporterProcess& exporter, const std::string& family,
                                   const std::string& name) {
   return FindSample(ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body), family,
                     {{"name", name}});
 }
-
-/// A POSIX shared memory object made and closed again by the test (so that the children forked
-/// later inherit nothing of it), unlinked at the end.
-class TestPosixShm {
- public:
-  explicit TestPosixShm(const std::string& name, off_t size = 4096, mode_t mode = 0600)
-      : name_(name) {
-    int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, mode);
-    if (fd < 0) throw std::runtime_error("shm_open " + name + ": " + std::strerror(errno));
-    const int truncate_error = ::ftruncate(fd, size) == 0 ? 0 : errno;
-    ::close(fd);
-    if (truncate_error != 0) {
-      ::shm_unlink(name.c_str());
-      throw std::runtime_error("ftruncate " + name + ": " + std::strerror(truncate_error));
-    }
-  }
-  ~TestPosixShm() { ::shm_unlink(name_.c_str()); }
-  const std::string& name() const { return name_; }
-
- private:
-  std::string name_;
-};
 
 TEST(PosixSharedMemory, SizeOwnerAndTotalsOfRealObjects) {
   TestPosixShm object("/ipc-exporter-test-shm-" + std::to_string(::getpid()), 12288, 0640);
@@ -168,29 +129,6 @@ TEST(PosixSemaphores, ValueAndWaitersAsTheKernelAndGlibcHoldThem) {
 
 namespace ipc_exporter::testing {
 namespace {
-
-/// The mqueue filesystem at /dev/mqueue for the test: mounted if it is not, unmounted after.
-class MqueueMount {
- public:
-  MqueueMount() {
-    std::ifstream mounts("/proc/self/mountinfo");
-    std::string text((std::istreambuf_iterator<char>(mounts)), {});
-    if (text.find(" - mqueue ") != std::string::npos) return;
-    created_dir_ = std::filesystem::create_directories("/dev/mqueue");
-    if (::mount("mqueue", "/dev/mqueue", "mqueue", 0, nullptr) != 0) {
-      throw std::runtime_error(std::string("cannot mount mqueue: ") + std::strerror(errno));
-    }
-    mounted_ = true;
-  }
-  ~MqueueMount() {
-    if (mounted_) ::umount("/dev/mqueue");
-    if (created_dir_) std::filesystem::remove("/dev/mqueue");
-  }
-
- private:
-  bool mounted_ = false;
-  bool created_dir_ = false;
-};
 
 TEST(PosixMessageQueues, CountsBytesAndCapacityExactly) {
   MqueueMount mount;
