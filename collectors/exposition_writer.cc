@@ -8,42 +8,92 @@
 namespace ipc_exporter {
 namespace detail {
 
-void AppendEscapedLabelValue(std::string* out, std::string_view value) {
-  // Nearly every value (keys, ids, names) needs no escaping: copy it in one go.
-  size_t i = 0;
-  while (i < value.size() && value[i] != '\\' && value[i] != '"' && value[i] != '\n') ++i;
-  out->append(value.data(), i);
-  value.remove_prefix(i);
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      default:
-        out->push_back(c);
+size_t Utf8SequenceLength(std::string_view text) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const auto continuation = [&](size_t i) { return i < text.size() && (byte(i) & 0xC0) == 0x80; };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    if (text.size() < 3 || !continuation(1) || !continuation(2)) return 0;
+    if (lead == 0xE0 && byte(1) < 0xA0) return 0;  // overlong
+    if (lead == 0xED && byte(1) > 0x9F) return 0;  // a UTF-16 surrogate
+    return 3;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    if (text.size() < 4 || !continuation(1) || !continuation(2) || !continuation(3)) return 0;
+    if (lead == 0xF0 && byte(1) < 0x90) return 0;  // overlong
+    if (lead == 0xF4 && byte(1) > 0x8F) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;  // a continuation byte, or a lead byte that UTF-8 never uses
+}
+
+namespace {
+
+// U+FFFD REPLACEMENT CHARACTER, for each byte that is not part of valid UTF-8: label values come
+// from users (/dev/shm names, commands set with prctl), and one invalid byte would make
+// Prometheus reject the whole scrape.
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+/// Appends `text` with `escape` applied to each ASCII character and invalid UTF-8 replaced.
+template <typename Escape>
+void AppendUtf8(std::string* out, std::string_view text, Escape escape) {
+  while (!text.empty()) {
+    const size_t length = Utf8SequenceLength(text);
+    if (length == 0) {
+      out->append(kReplacement);
+      text.remove_prefix(1);
+    } else if (length == 1) {
+      escape(out, text[0]);
+      text.remove_prefix(1);
+    } else {
+      out->append(text.substr(0, length));
+      text.remove_prefix(length);
     }
   }
 }
 
-void AppendEscapedHelp(std::string* out, std::string_view text) {
-  for (char c : text) {
+}  // namespace
+
+void AppendEscapedLabelValue(std::string* out, std::string_view value) {
+  // Nearly every value (keys, ids, names) is plain ASCII that needs no escaping: copy it in one go.
+  size_t i = 0;
+  while (i < value.size() && value[i] != '\\' && value[i] != '"' && value[i] != '\n' &&
+         static_cast<unsigned char>(value[i]) < 0x80) {
+    ++i;
+  }
+  out->append(value.data(), i);
+  AppendUtf8(out, value.substr(i), [](std::string* to, char c) {
     switch (c) {
       case '\\':
-        out->append("\\\\");
+        to->append("\\\\");
+        break;
+      case '"':
+        to->append("\\\"");
         break;
       case '\n':
-        out->append("\\n");
+        to->append("\\n");
         break;
       default:
-        out->push_back(c);
+        to->push_back(c);
     }
-  }
+  });
+}
+
+void AppendEscapedHelp(std::string* out, std::string_view text) {
+  AppendUtf8(out, text, [](std::string* to, char c) {
+    switch (c) {
+      case '\\':
+        to->append("\\\\");
+        break;
+      case '\n':
+        to->append("\\n");
+        break;
+      default:
+        to->push_back(c);
+    }
+  });
 }
 
 void AppendDouble(std::string* out, double value) {
@@ -88,7 +138,8 @@ namespace {
 
 bool NeedsEscaping(std::string_view value) {
   for (char c : value) {
-    if (c == '\\' || c == '"' || c == '\n') return true;
+    // Any byte above ASCII goes the slow way too, to be checked as UTF-8.
+    if (c == '\\' || c == '"' || c == '\n' || static_cast<unsigned char>(c) >= 0x80) return true;
   }
   return false;
 }

@@ -59,9 +59,16 @@ class ExpositionWriter {
 };
 
 namespace detail {
-/// Appends `value` escaped for a label value: backslash, double quote and newline.
+/// Appends `value` escaped for a label value: backslash, double quote and newline; each byte
+/// that is not part of valid UTF-8 becomes U+FFFD, so the exposition stays valid UTF-8.
 void AppendEscapedLabelValue(std::string* out, std::string_view value);
-/// Appends `text` escaped for a HELP line: backslash and newline.
+
+/// The length of the valid UTF-8 sequence at the start of `text` (1 to 4), or 0 if it does not
+/// start with one (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, a
+/// truncated sequence). `text` must not be empty. Pure.
+size_t Utf8SequenceLength(std::string_view text);
+
+/// Appends `text` escaped for a HELP line: backslash and newline; invalid UTF-8 as above.
 void AppendEscapedHelp(std::string* out, std::string_view text);
 /// Appends a float the way Prometheus reads it back: shortest round-trip form, +Inf, -Inf, NaN.
 void AppendDouble(std::string* out, double value);

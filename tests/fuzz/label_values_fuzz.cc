@@ -1,5 +1,6 @@
 // libFuzzer target: any bytes as a label value and HELP text must come out as exactly one
-// sample line that unescapes back to the input.
+// sample line of valid UTF-8 that unescapes back to the input when the input is valid UTF-8.
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -18,6 +19,30 @@ std::string Unescape(std::string_view escaped) {
     }
   }
   return value;
+}
+
+/// An independent check: decodes each code point and rejects overlong forms, surrogates and
+/// values above U+10FFFF.
+bool ValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80         ? 1
+                    : (lead >> 5) == 6  ? 2
+                    : (lead >> 4) == 14 ? 3
+                    : (lead >> 3) == 30 ? 4
+                                        : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) {
+      const unsigned char next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < least[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += length;
+  }
+  return true;
 }
 
 }  // namespace
@@ -43,6 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const std::string_view escaped =
       sample.substr(prefix.size(), sample.size() - prefix.size() - suffix.size());
-  if (Unescape(escaped) != input) std::abort();
+  if (!ValidUtf8(out)) std::abort();
+  if (ValidUtf8(input) && Unescape(escaped) != input) std::abort();
   return 0;
 }

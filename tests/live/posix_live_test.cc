@@ -6,6 +6,8 @@
 #include <semaphore.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -288,6 +290,50 @@ TEST(PosixSharedMemory, AnotherUsersProcessHoldingAnObjectIsCounted) {
       ParseExposition(HttpRequest(exporter.port(), "GET", "/metrics").body);
   EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_mapped_processes", {{"name", name}}), "1");
   EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_orphaned", {{"name", name}}), "0");
+}
+
+// One invalid UTF-8 byte from any local user (a /dev/shm name, a command set with prctl) must
+// not make the scrape invalid: Prometheus would reject all of it.
+TEST(LabelValues, InvalidUtf8FromLocalUsersKeepsTheScrapeValid) {
+  const std::string bad_name =
+      "/dev/shm/ipc-exporter-test-bad-" + std::to_string(::getpid()) + "\xff";
+  struct Remove {
+    std::string path;
+    ~Remove() { ::unlink(path.c_str()); }
+  } remove{bad_name};
+  std::ofstream(bad_name) << "x";
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ChildProcess creator([&] {
+    ::prctl(PR_SET_NAME, "bad\xff\xfeproc");
+    int id = ::shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+    ::shmat(id, nullptr, 0);
+    ssize_t ignored = ::write(fds[1], &id, sizeof(id));
+    (void)ignored;
+    for (;;) ::pause();
+  });
+  ::close(fds[1]);
+  int shmid = -1;
+  ASSERT_EQ(::read(fds[0], &shmid, sizeof(shmid)), static_cast<ssize_t>(sizeof(shmid)));
+  ::close(fds[0]);
+  struct RemoveSegment {
+    int id;
+    ~RemoveSegment() { ::shmctl(id, IPC_RMID, nullptr); }
+  } remove_segment{shmid};
+
+  ExporterProcess exporter;
+  const std::string body = HttpRequest(exporter.port(), "GET", "/metrics").body;
+  CommandResult promtool = RunCommand({"promtool", "check", "metrics"}, 60, body);
+  EXPECT_EQ(promtool.exit_code, 0) << promtool.out << promtool.err;
+  EXPECT_EQ(body.find("\xff"), std::string::npos);
+  std::vector<ParsedSample> s = ParseExposition(body);
+  EXPECT_EQ(FindSample(s, "ipc_posix_shm_object_size_bytes",
+                       {{"name",
+                         "/ipc-exporter-test-bad-" + std::to_string(::getpid()) + "\xEF\xBF\xBD"}}),
+            "1");
+  auto info = std::map<std::string, std::string>{
+      {"shmid", std::to_string(shmid)}, {"creator_command", "bad\xEF\xBF\xBD\xEF\xBF\xBDproc"}};
+  EXPECT_EQ(FindSample(s, "ipc_shm_segment_info", info), "1");
 }
 
 }  // namespace

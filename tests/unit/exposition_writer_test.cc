@@ -90,5 +90,30 @@ TEST(ExpositionWriter, LeadingLabelValueIsEscaped) {
   EXPECT_EQ(out, "# HELP a A.\n# TYPE a gauge\na{l=\"a\\\"b\"} 1\n");
 }
 
+TEST(Utf8SequenceLength, Table) {
+  EXPECT_EQ(detail::Utf8SequenceLength("a"), 1u);
+  EXPECT_EQ(detail::Utf8SequenceLength("\xC3\xA9"), 2u);          // é
+  EXPECT_EQ(detail::Utf8SequenceLength("\xE2\x82\xAC"), 3u);      // €
+  EXPECT_EQ(detail::Utf8SequenceLength("\xF0\x9F\x98\x80"), 4u);  // an emoji
+  EXPECT_EQ(detail::Utf8SequenceLength("\xFF"), 0u);
+  EXPECT_EQ(detail::Utf8SequenceLength("\x80"), 0u);              // a lone continuation
+  EXPECT_EQ(detail::Utf8SequenceLength("\xC0\x80"), 0u);          // overlong NUL
+  EXPECT_EQ(detail::Utf8SequenceLength("\xE0\x80\x80"), 0u);      // overlong
+  EXPECT_EQ(detail::Utf8SequenceLength("\xED\xA0\x80"), 0u);      // a surrogate
+  EXPECT_EQ(detail::Utf8SequenceLength("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(detail::Utf8SequenceLength("\xE2\x82"), 0u);          // truncated
+}
+
+TEST(ExpositionWriter, InvalidUtf8InLabelValuesBecomesReplacementCharacters) {
+  std::string text;
+  ExpositionWriter writer(&text);
+  writer.Family("x_info", "help \xFF");
+  writer.Sample({{"name", "/bad\xFF"}, {"command", "caf\xC3\xA9\xE2\x82"}}, uint64_t{1});
+  EXPECT_EQ(
+      text,
+      "# HELP x_info help \xEF\xBF\xBD\n# TYPE x_info gauge\n"
+      "x_info{name=\"/bad\xEF\xBF\xBD\",command=\"caf\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\"} 1\n");
+}
+
 }  // namespace
 }  // namespace ipc_exporter
