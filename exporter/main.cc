@@ -192,6 +192,7 @@ int Run(const Options& options) {
     }
     config.systemd_socket = *fd;
   }
+  WebConfig web_config = config.web;  // what is in force, for reloads to compare with
   std::unique_ptr<HttpServer> server;
   try {
     server = std::make_unique<HttpServer>(config, scraper);
@@ -221,7 +222,11 @@ int Run(const Options& options) {
     std::string reloaded = "user and group names";
     if (!options.web_config_file.empty()) {
       try {
-        server->ApplyWebConfig(LoadWebConfig(options.web_config_file));
+        WebConfig next = LoadWebConfig(options.web_config_file);
+        const std::string refused = WhyReloadIsRefused(web_config, next);
+        if (!refused.empty()) throw WebConfigError(options.web_config_file + ": " + refused);
+        server->ApplyWebConfig(next);
+        web_config = std::move(next);
         reloaded += ", web configuration";
       } catch (const WebConfigError& error) {
         Log(LogLevel::kError, "invalid web configuration, keeping the previous one",

@@ -167,4 +167,12 @@ WebConfig LoadWebConfig(const std::string& path) {
   return ParseWebConfig(text.str(), path);
 }
 
+std::string WhyReloadIsRefused(const WebConfig& current, const WebConfig& reloaded) {
+  if (!current.basic_auth_users.empty() && reloaded.basic_auth_users.empty()) {
+    return "it has no basic_auth_users and would turn basic auth off (an empty or truncated "
+           "file?); restart the exporter to turn auth off on purpose";
+  }
+  return "";
+}
+
 }  // namespace ipc_exporter

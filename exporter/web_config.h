@@ -39,6 +39,11 @@ struct WebConfig {
 /// errors (thrown as WebConfigError naming the key and value).
 WebConfig LoadWebConfig(const std::string& path);
 
+/// Why a configuration re-read on SIGHUP may not replace `current`, or "" if it may: it would
+/// turn basic auth off (no users where there were some), which a reload must never do silently;
+/// turning auth off takes a restart. (TLS settings are applied only at start anyway.) Pure.
+std::string WhyReloadIsRefused(const WebConfig& current, const WebConfig& reloaded);
+
 /// Parses the YAML text of a web configuration file (for LoadWebConfig and tests); `path` is only
 /// used in messages and to resolve relative certificate paths against the file's directory.
 WebConfig ParseWebConfig(const std::string& yaml_text, const std::string& path);

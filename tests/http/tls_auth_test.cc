@@ -143,6 +143,14 @@ TEST(TlsAndAuth, SighupRereadsUsers) {
   ASSERT_TRUE(WaitFor(
       [&] { return exporter.Log().find("keeping the previous one") != std::string::npos; }));
   EXPECT_EQ(CurlRequest({"-u", "bob:secret", url}).code, "200");
+  // An empty file on SIGHUP would turn basic auth off: refused like a broken one.
+  certs.WebConfig("web.yml", "");
+  exporter.Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] {
+    return exporter.Log().find("would turn basic auth off") != std::string::npos;
+  })) << exporter.Log();
+  EXPECT_EQ(CurlRequest({url}).code, "401");
+  EXPECT_EQ(CurlRequest({"-u", "bob:secret", url}).code, "200");
 }
 
 }  // namespace

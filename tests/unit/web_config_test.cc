@@ -137,5 +137,15 @@ TEST(ConstantTimeEquals, Table) {
   EXPECT_TRUE(ConstantTimeEquals("", ""));
 }
 
+TEST(WhyReloadIsRefused, NeverTurnsBasicAuthOffSilently) {
+  WebConfig with_users;
+  with_users.basic_auth_users["alice"] = "$2y$10$x";
+  WebConfig without_users;
+  EXPECT_NE(WhyReloadIsRefused(with_users, without_users), "");
+  EXPECT_EQ(WhyReloadIsRefused(with_users, with_users), "");
+  EXPECT_EQ(WhyReloadIsRefused(without_users, with_users), "");  // turning auth on is fine
+  EXPECT_EQ(WhyReloadIsRefused(without_users, without_users), "");
+}
+
 }  // namespace
 }  // namespace ipc_exporter
