@@ -3,13 +3,34 @@
 #include <crypt.h>
 
 #include <cctype>
+#include <fstream>
 #include <memory>
 
 namespace ipc_exporter {
 namespace {
 
-// A valid bcrypt hash of a random password, run for unknown users so that they take as long.
+// A valid bcrypt hash of a random password at cost 10, for when no user is configured.
 constexpr const char* kDummyHash = "$2b$10$fVO1tLDciLAq5.O9r4dO4e0F2xAPJhCmG7p8kLvQj3reBxVUqnG1q";
+
+/// A bcrypt hash of a random password at `cost`, so that refusing an unknown user takes as long
+/// as checking a known one; the fixed hash if one cannot be made.
+std::string DummyHashOfCost(int cost) {
+  char random[16];
+  std::string password(32, 'x');
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  if (!urandom.read(random, sizeof(random)) || !urandom.read(password.data(), 32)) {
+    return kDummyHash;
+  }
+  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+  if (crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), random, sizeof(random), setting,
+                       sizeof(setting)) == nullptr) {
+    return kDummyHash;
+  }
+  for (char& c : password) c = static_cast<char>('a' + (static_cast<unsigned char>(c) % 26));
+  auto data = std::make_unique<crypt_data>();
+  const char* hash = crypt_r(password.c_str(), setting, data.get());
+  return hash != nullptr && hash[0] == '$' ? std::string(hash) : std::string(kDummyHash);
+}
 
 bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
@@ -67,8 +88,27 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return difference == 0;
 }
 
+std::optional<int> BcryptCost(std::string_view hash) {
+  // $2a$, $2b$ or $2y$, then two digits and '$'.
+  if (hash.size() < 7 || hash[0] != '$' || hash[1] != '2' || hash[3] != '$' || hash[6] != '$' ||
+      !std::isdigit(static_cast<unsigned char>(hash[4])) ||
+      !std::isdigit(static_cast<unsigned char>(hash[5]))) {
+    return std::nullopt;
+  }
+  return (hash[4] - '0') * 10 + (hash[5] - '0');
+}
+
 BasicAuthenticator::BasicAuthenticator(std::map<std::string, std::string> users)
-    : users_(std::move(users)) {}
+    : users_(std::move(users)), dummy_hash_(kDummyHash) {
+  // The dummy hash costs what the configured hashes cost (the highest, if they differ), so the
+  // time an unknown user takes cannot be told from a wrong password's.
+  std::optional<int> cost;
+  for (const auto& [user, hash] : users_) {
+    std::optional<int> c = BcryptCost(hash);
+    if (c && (!cost || *c > *cost)) cost = c;
+  }
+  if (cost && cost != BcryptCost(kDummyHash)) dummy_hash_ = DummyHashOfCost(*cost);
+}
 
 bool BasicAuthenticator::Verify(const std::string& password, const std::string& hash) {
   ++bcrypt_runs_;
@@ -92,7 +132,7 @@ bool BasicAuthenticator::Allows(const char* authorization) {
 
   auto it = users_.find(user);
   if (it == users_.end()) {
-    Verify(password, kDummyHash);  // as slow as a real user, and always refused
+    Verify(password, dummy_hash_);  // as slow as a real user, and always refused
     return false;
   }
   const std::string key = user + '\0' + password;

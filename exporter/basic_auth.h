@@ -3,6 +3,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -30,14 +31,21 @@ class BasicAuthenticator {
   /// How many times a password went through bcrypt (tests show the cache works).
   uint64_t bcrypt_runs() const { return bcrypt_runs_; }
 
+  /// The hash an unknown user's password is checked against: of the configured hashes' cost.
+  const std::string& dummy_hash() const { return dummy_hash_; }
+
  private:
   bool Verify(const std::string& password, const std::string& hash);
 
   std::map<std::string, std::string> users_;
+  std::string dummy_hash_;
   std::mutex cache_mutex_;
   std::set<std::string> verified_;  // "user\0password" that verified against the current hash
   std::atomic<uint64_t> bcrypt_runs_{0};
 };
+
+/// The cost of a bcrypt hash ("$2y$10$..." -> 10), nullopt for anything else. Pure.
+std::optional<int> BcryptCost(std::string_view hash);
 
 /// Decodes standard base64 (RFC 4648, with padding); false on anything else. Pure.
 bool DecodeBase64(std::string_view text, std::string* out);

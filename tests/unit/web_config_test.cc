@@ -1,5 +1,6 @@
 #include "web_config.h"
 
+#include <crypt.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -145,6 +146,28 @@ TEST(WhyReloadIsRefused, NeverTurnsBasicAuthOffSilently) {
   EXPECT_EQ(WhyReloadIsRefused(with_users, with_users), "");
   EXPECT_EQ(WhyReloadIsRefused(without_users, with_users), "");  // turning auth on is fine
   EXPECT_EQ(WhyReloadIsRefused(without_users, without_users), "");
+}
+
+TEST(BasicAuthenticator, UnknownUsersCostWhatTheConfiguredHashesCost) {
+  EXPECT_EQ(BcryptCost("$2y$05$abc"), 5);
+  EXPECT_EQ(BcryptCost("$2b$12$abc"), 12);
+  EXPECT_EQ(BcryptCost("$1$md5"), std::nullopt);
+  EXPECT_EQ(BcryptCost("$2y$1x$abc"), std::nullopt);
+  for (int cost : {4, 5, 10, 12}) {
+    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+    const char random[16] = "0123456789abcde";
+    ASSERT_NE(crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), random, sizeof(random),
+                               setting, sizeof(setting)),
+              nullptr);
+    crypt_data data{};
+    const std::string hash = crypt_r("secret", setting, &data);
+    BasicAuthenticator auth(std::map<std::string, std::string>{{"alice", hash}});
+    EXPECT_EQ(BcryptCost(auth.dummy_hash()), cost) << hash;
+    const uint64_t runs = auth.bcrypt_runs();
+    const std::string unknown = "Basic " + std::string("Ym9iOnNlY3JldA==");  // bob:secret
+    EXPECT_FALSE(auth.Allows(unknown.c_str()));
+    EXPECT_EQ(auth.bcrypt_runs(), runs + 1) << "an unknown user must cost a bcrypt run";
+  }
 }
 
 }  // namespace
