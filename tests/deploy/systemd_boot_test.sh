@@ -22,10 +22,14 @@ cleanup() {
 trap cleanup EXIT
 in_ns() { nsenter -t "$systemd_pid" -m -p -n -- "$@"; }
 
+# The binary may be under /tmp (CI's clone), which the namespace covers with its own tmpfs: a
+# copy in the exchange directory is what the units run.
+cp "$EXPORTER" "$exchange/ipc_exporter"
+chmod 755 "$exchange" "$exchange/ipc_exporter"
 for unit in ipc_exporter.service ipc_exporter.socket; do
-  sed "s|/usr/bin/ipc_exporter|$EXPORTER|" "$source_dir/systemd/$unit" >"$exchange/$unit"
+  sed "s|/usr/bin/ipc_exporter|$exchange/ipc_exporter|" "$source_dir/systemd/$unit" >"$exchange/$unit"
 done
-sed "s|/usr/bin/ipc_exporter|$EXPORTER|" "$source_dir/systemd/all-namespaces.conf" \
+sed "s|/usr/bin/ipc_exporter|$exchange/ipc_exporter|" "$source_dir/systemd/all-namespaces.conf" \
   >"$exchange/all-namespaces.conf"
 cat >"$exchange/boot.sh" <<BOOT
 #!/bin/bash
@@ -81,13 +85,18 @@ echo "== reload"
 in_ns systemctl reload ipc_exporter.service
 reloaded=0
 for _ in $(seq 1 100); do  # the journal may take a moment
-  if in_ns journalctl -u ipc_exporter.service --no-pager | grep -q 'msg=reloaded'; then
+  # By the process's own pid, not -u: journald does not always tie a stream line to its unit
+  # in this sandbox's cgroup layout.
+  in_ns journalctl --sync 2>/dev/null || true
+  # (grep -q on a here-string, not a pipe: with pipefail, grep closing the pipe early would fail
+  # journalctl with SIGPIPE.)
+  if grep -q "ipc_exporter\[$pid\]: .*msg=reloaded" <<<"$(in_ns journalctl --no-pager)"; then
     reloaded=1
     break
   fi
   sleep 0.1
 done
-((reloaded)) || fail "no reload logged"
+((reloaded)) || fail "no reload logged (pid $pid)"
 [[ "$(main_pid)" == "$pid" && "$(in_ns systemctl is-active ipc_exporter.service)" == active ]] ||
   fail "reload did not keep the process"
 

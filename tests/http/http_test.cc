@@ -301,7 +301,10 @@ TEST(Binary, OnceWritesOneScrapeToStdoutWithoutProcessMetrics) {
   std::vector<ParsedSample> samples = ParseExposition(once.out);
   EXPECT_EQ(FindSample(samples, "ipc_shm_segments_limit"), "128");
   EXPECT_EQ(FindSample(samples, "ipc_shm_rmid_forced"), "1");
-  EXPECT_EQ(once.out.find("process_"), std::string::npos);
+  for (const ParsedSample& sample : samples) {
+    EXPECT_NE(sample.name.rfind("process_", 0), 0u) << sample.name;  // no process_* family
+  }
+  EXPECT_EQ(once.out.find("# TYPE process_"), std::string::npos);
 }
 
 TEST(Binary, BadCommandLinesExitTwoWithAMessage) {
