@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -79,6 +80,21 @@ int RespondText(mg_connection* connection, int status, std::string_view text, bo
   return Respond(connection, status, "text/plain; charset=utf-8", text, head, extra_headers);
 }
 
+// 128 random bits in hex, from the kernel's generator.
+std::string RandomToken() {
+  unsigned char bytes[16];
+  if (::getrandom(bytes, sizeof(bytes), 0) != static_cast<ssize_t>(sizeof(bytes))) {
+    throw std::runtime_error("cannot get random bytes for the self-check token");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (unsigned char byte : bytes) {
+    token.push_back(kHex[byte >> 4]);
+    token.push_back(kHex[byte & 15]);
+  }
+  return token;
+}
+
 /// Counts a scrape in flight for as long as it lives.
 class InFlight {
  public:
@@ -94,7 +110,10 @@ class InFlight {
 }  // namespace
 
 HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
-    : config_(config), web_(std::make_shared<WebSettings>(config.web)), scraper_(scraper) {
+    : config_(config),
+      self_check_token_(RandomToken()),
+      web_(std::make_shared<WebSettings>(config.web)),
+      scraper_(scraper) {
   scraper_.SetExtraMetrics([this](ExpositionWriter& out) { WriteRequestCounters(out); });
   const bool tls = config_.web.tls.has_value();
   if (tls) {
@@ -231,6 +250,15 @@ void HttpServer::ApplyWebConfig(const WebConfig& web) {
   web_ = std::move(settings);
 }
 
+SelfCheckTarget HttpServer::self_check_target() const {
+  return SelfCheckTarget{bound_addresses_.front(), self_check_token_, config_.web.tls};
+}
+
+bool HttpServer::IsSelfCheck(mg_connection* connection) const {
+  const char* token = mg_get_header(connection, "X-Ipc-Exporter-Self-Check");
+  return token != nullptr && ConstantTimeEquals(token, self_check_token_);
+}
+
 int HttpServer::Dispatch(mg_connection* connection) {
   const std::shared_ptr<WebSettings> web = CurrentWebSettings();
   struct ConfiguredHeaders {  // for every response of this request, errors and 401 included
@@ -245,8 +273,11 @@ int HttpServer::Dispatch(mg_connection* connection) {
   // or "/x/../metrics" into "/metrics", and only exact paths are served.
   std::string_view path = request->local_uri_raw ? request->local_uri_raw : "";
   bool head = method == "HEAD";
-  // Basic auth covers every path, the health check included.
-  if (web->auth.enabled() && !web->auth.Allows(mg_get_header(connection, "Authorization"))) {
+  // Basic auth covers every path, the health check included, except the process's own health
+  // check (the watchdog's), which proves itself with the token only this process knows.
+  const bool self_check = path == "/healthz" && IsSelfCheck(connection);
+  if (web->auth.enabled() && !self_check &&
+      !web->auth.Allows(mg_get_header(connection, "Authorization"))) {
     return RespondText(connection, 401, "401 unauthorized\n", head,
                        {{"WWW-Authenticate", "Basic realm=\"ipc_exporter\", charset=\"UTF-8\""}});
   }

@@ -9,6 +9,7 @@
 
 #include "basic_auth.h"
 #include "scraper.h"
+#include "self_check.h"
 #include "web_config.h"
 
 class CivetServer;
@@ -48,6 +49,9 @@ class HttpServer {
   /// settings take effect on restart). Thread-safe.
   void ApplyWebConfig(const WebConfig& web);
 
+  /// How this process reaches its own /healthz past TLS and basic auth (for the watchdog).
+  SelfCheckTarget self_check_target() const;
+
  private:
   static int HandleRequest(mg_connection* connection, void* self);
   int Dispatch(mg_connection* connection);
@@ -64,7 +68,10 @@ class HttpServer {
   };
   std::shared_ptr<WebSettings> CurrentWebSettings() const;
 
+  bool IsSelfCheck(mg_connection* connection) const;
+
   HttpServerConfig config_;
+  const std::string self_check_token_;  // random, never leaves the process
   mutable std::mutex web_mutex_;
   std::shared_ptr<WebSettings> web_;
   Scraper& scraper_;

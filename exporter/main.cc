@@ -74,16 +74,18 @@ sigset_t BlockControlSignals() {
 /// HTTP server stops the pings and systemd restarts the service.
 class Watchdog {
  public:
-  Watchdog(const SystemdNotifier& notifier, std::string address) {
+  Watchdog(const SystemdNotifier& notifier, SelfCheckTarget target) {
     std::optional<std::chrono::microseconds> interval = notifier.WatchdogInterval();
     if (!interval) return;
+    const std::string address = target.address;
+    check_ = std::make_unique<SelfCheck>(std::move(target));
     const auto period = std::chrono::duration_cast<std::chrono::milliseconds>(*interval / 2);
     const auto check_timeout = std::max(std::chrono::milliseconds(50), period / 2);
     thread_ = std::thread([this, &notifier, address, period, check_timeout] {
       std::unique_lock<std::mutex> lock(mutex_);
       while (!stop_) {
         lock.unlock();
-        if (HealthzAnswers(address, check_timeout)) {
+        if (check_->HealthzAnswers(check_timeout)) {
           notifier.WatchdogPing();
         } else {
           Log(LogLevel::kWarn, "health check failed, withholding the watchdog ping",
@@ -104,6 +106,7 @@ class Watchdog {
   }
 
  private:
+  std::unique_ptr<SelfCheck> check_;
   std::mutex mutex_;
   std::condition_variable stopped_;
   bool stop_ = false;
@@ -206,7 +209,13 @@ int Run(const Options& options) {
   const std::string serving =
       "Serving " + options.telemetry_path + " on " + JoinNames(server->bound_addresses());
   notifier.Ready(serving);
-  Watchdog watchdog(notifier, server->bound_addresses().front());
+  std::unique_ptr<Watchdog> watchdog;
+  try {
+    watchdog = std::make_unique<Watchdog>(notifier, server->self_check_target());
+  } catch (const std::exception& error) {
+    Log(LogLevel::kError, "cannot set up the watchdog's health check", {{"err", error.what()}});
+    return 1;
+  }
 
   for (;;) {
     int signal_number = 0;
@@ -237,6 +246,7 @@ int Run(const Options& options) {
     notifier.Ready(serving);
   }
   notifier.Stopping();
+  watchdog.reset();
   server.reset();
   Log(LogLevel::kInfo, "stopped");
   return 0;

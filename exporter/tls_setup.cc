@@ -35,6 +35,18 @@ std::string FindCompatLibrary(const std::string& name) {
 // Accepts any client certificate: for the client auth types that ask for one without verifying.
 int AcceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
 
+// Verifies client certificates against client_ca_file, and also accepts the server's own
+// certificate: the exporter's watchdog self-check presents it (SelfCheck), and TLS has the
+// client prove it holds the matching private key, which only this service has.
+int AcceptVerifiedOrOwnCertificate(int preverify_ok, X509_STORE_CTX* store) {
+  if (preverify_ok == 1) return 1;
+  const SSL* ssl = static_cast<const SSL*>(
+      X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  X509* presented = X509_STORE_CTX_get0_cert(store);
+  X509* own = ssl == nullptr ? nullptr : SSL_CTX_get0_certificate(SSL_get_SSL_CTX(ssl));
+  return presented != nullptr && own != nullptr && X509_cmp(presented, own) == 0 ? 1 : 0;
+}
+
 }  // namespace
 
 std::string PreloadOpenSslForCivetWeb() {
@@ -86,9 +98,10 @@ std::string ConfigureSslContext(void* ssl_ctx, const TlsSettings& tls) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                        AcceptAnyCertificate);
   } else if (type == "VerifyClientCertIfGiven") {
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptVerifiedOrOwnCertificate);
   } else {  // RequireAndVerifyClientCert
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                       AcceptVerifiedOrOwnCertificate);
   }
   return "";
 }

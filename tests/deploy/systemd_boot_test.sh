@@ -24,8 +24,9 @@ in_ns() { nsenter -t "$systemd_pid" -m -p -n -- "$@"; }
 
 # The binary may be under /tmp (CI's clone), which the namespace covers with its own tmpfs: a
 # copy in the exchange directory is what the units run.
-cp "$EXPORTER" "$exchange/ipc_exporter"
-chmod 755 "$exchange" "$exchange/ipc_exporter"
+# So are the OpenSSL compatibility libraries TLS needs, which it finds beside the binary.
+cp "$EXPORTER" "$(dirname "$EXPORTER")"/libipc_exporter_{ssl,crypto}.so "$exchange/"
+chmod 755 "$exchange" "$exchange"/ipc_exporter "$exchange"/*.so
 for unit in ipc_exporter.service ipc_exporter.socket; do
   sed "s|/usr/bin/ipc_exporter|$exchange/ipc_exporter|" "$source_dir/systemd/$unit" >"$exchange/$unit"
 done
@@ -107,6 +108,32 @@ in_ns systemctl restart ipc_exporter.service
 sleep 8
 [[ "$(restarts)" == 0 && "$(in_ns systemctl is-active ipc_exporter.service)" == active ]] ||
   fail "the watchdog restarted the service ($(restarts) restarts)"
+
+echo "== watchdog with TLS and basic auth (the health check must get through both)"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$exchange/server.key" -out "$exchange/server.crt" \
+  2>/dev/null
+# bcrypt (cost 10) of "secret".
+cat >"$exchange/web.yml" <<WEB
+tls_server_config:
+  cert_file: $exchange/server.crt
+  key_file: $exchange/server.key
+basic_auth_users:
+  alice: "\$2b\$10\$9YKV3vStbc8GNlHy/SkpKOvmJbpjPpSugK9w3KQeDeGe6lrrgwsHS"
+WEB
+chmod 644 "$exchange/server.key" "$exchange/server.crt" "$exchange/web.yml"
+drop_in web $'[Service]\nEnvironment=ARGS=--web.config.file='"$exchange/web.yml"
+in_ns systemctl daemon-reload
+in_ns systemctl restart ipc_exporter.service || fail "no start with TLS and basic auth"
+sleep 8
+[[ "$(restarts)" == 0 && "$(in_ns systemctl is-active ipc_exporter.service)" == active ]] ||
+  fail "the watchdog restarted the service under TLS and basic auth ($(restarts) restarts)"
+code=$(in_ns curl -s -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$exchange/server.crt" \
+  https://127.0.0.1:12110/metrics)
+[[ "$code" == 401 ]] || fail "an anonymous scrape got $code, not 401"
+in_ns curl -sf -o /dev/null --max-time 10 --cacert "$exchange/server.crt" -u alice:secret \
+  https://127.0.0.1:12110/metrics || fail "no scrape over TLS with basic auth"
+in_ns rm /run/systemd/system/ipc_exporter.service.d/web.conf
 
 echo "== socket activation"
 in_ns systemctl stop ipc_exporter.service

@@ -16,6 +16,7 @@
 #include "exposition.h"
 #include "http_client.h"
 #include "ipc_objects.h"
+#include "notify_socket.h"
 
 namespace ipc_exporter::testing {
 namespace {
@@ -75,52 +76,6 @@ TEST(Systemd, SystemdSocketFlagWithoutASocketIsAClearError) {
       << result.err;
 }
 
-/// A unix datagram socket standing in for systemd's NOTIFY_SOCKET.
-class NotifySocket {
- public:
-  NotifySocket() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("ipc_notify_" + std::to_string(::getpid()) + ".sock");
-    std::filesystem::remove(path_);
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::snprintf(address.sun_path, sizeof(address.sun_path), "%s", path_.c_str());
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-    timeval timeout{0, 100000};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  }
-  ~NotifySocket() {
-    ::close(fd_);
-    std::filesystem::remove(path_);
-  }
-  std::string path() const { return path_.string(); }
-
-  /// Collects messages until one contains `wanted` (true) or `timeout_ms` passes (false).
-  bool WaitForMessage(const std::string& wanted, int timeout_ms = 10000) {
-    for (int waited = 0; waited < timeout_ms; waited += 100) {
-      char buffer[4096];
-      ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
-      if (n > 0) messages_.emplace_back(buffer, static_cast<size_t>(n));
-      for (const std::string& message : messages_) {
-        if (message.find(wanted) != std::string::npos) return true;
-      }
-    }
-    return false;
-  }
-  int Count(const std::string& wanted) const {
-    int count = 0;
-    for (const std::string& message : messages_) count += message.find(wanted) != std::string::npos;
-    return count;
-  }
-  void Forget() { messages_.clear(); }
-
- private:
-  std::filesystem::path path_;
-  int fd_ = -1;
-  std::vector<std::string> messages_;
-};
-
 TEST(Systemd, NotifyReadyWatchdogReloadAndStopping) {
   NotifySocket notify;
   ExporterProcess exporter(
@@ -131,12 +86,8 @@ TEST(Systemd, NotifyReadyWatchdogReloadAndStopping) {
                                     std::to_string(exporter.port())));
   // Pings every 100 ms, each after a successful /healthz.
   ASSERT_TRUE(notify.WaitForMessage("WATCHDOG=1"));
-  // Each call takes one message at most: keep taking them (for up to 5 s on a loaded machine)
-  // until three pings have come.
-  for (int i = 0; i < 50 && notify.Count("WATCHDOG=1") < 3; ++i) {
-    notify.WaitForMessage("never sent", 100);
-  }
-  EXPECT_GE(notify.Count("WATCHDOG=1"), 3);
+  // (Up to 5 s on a loaded machine.)
+  EXPECT_GE(notify.WaitForCount("WATCHDOG=1", 3, 5000), 3);
 
   notify.Forget();
   exporter.Signal(SIGHUP);

@@ -12,6 +12,7 @@
 #include "exporter_process.h"
 #include "http_client.h"
 #include "ipc_objects.h"
+#include "notify_socket.h"
 
 namespace ipc_exporter::testing {
 namespace {
@@ -92,6 +93,45 @@ TEST(TlsAndAuth, MinimumVersionAndClientCertificates) {
       CurlRequest({"--cacert", ca, "--cert", cert, "--key", key, "--tls-max", "1.2", url}).code,
       "000")
       << "TLS 1.2 is below min_version TLS13";
+}
+
+// The watchdog pings only after the exporter's own /healthz answered 200: it must get through
+// TLS, a client certificate the CA did not sign, and basic auth, while nobody else gets past auth
+// by copying the self-check's header.
+TEST(TlsAndAuth, WatchdogHealthCheckPassesTlsClientCertificatesAndBasicAuth) {
+  // Clients' certificates come from another CA than the server's, as in deployments where
+  // Prometheus has a client certificate of its own: the server's certificate is no client's.
+  Certificates certs;
+  Certificates clients;
+  const std::string config =
+      certs.WebConfig("web.yml",
+                      "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
+                      "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: " +
+                          clients.Path("ca.crt") + "\nbasic_auth_users:\n  alice: \"" +
+                          std::string(kSecretHash) + "\"\n");
+  NotifySocket notify;
+  ExporterProcess exporter(
+      {"--web.config.file=" + config}, std::nullopt,
+      {"NOTIFY_SOCKET=" + notify.path(), "WATCHDOG_USEC=400000", "WATCHDOG_PID=$PID"});
+  ASSERT_TRUE(notify.WaitForMessage("READY=1"));
+  EXPECT_GE(notify.WaitForCount("WATCHDOG=1", 3, 5000), 3);
+  EXPECT_EQ(exporter.Log().find("health check failed"), std::string::npos) << exporter.Log();
+
+  const std::string healthz = Url(exporter.port(), "/healthz");
+  auto as_client = [&](const Certificates& issuer, std::vector<std::string> more) {
+    std::vector<std::string> args = {"--cacert", certs.Path("ca.crt"),
+                                     "--cert",   issuer.Path("client.crt"),
+                                     "--key",    issuer.Path("client.key")};
+    args.insert(args.end(), more.begin(), more.end());
+    return CurlRequest(args).code;
+  };
+  EXPECT_EQ(as_client(clients, {healthz}), "401");
+  EXPECT_EQ(as_client(clients, {"-H", "X-Ipc-Exporter-Self-Check: 0123456789abcdef", healthz}),
+            "401");
+  EXPECT_EQ(as_client(clients, {"-H", "X-Ipc-Exporter-Self-Check:", healthz}), "401");
+  EXPECT_EQ(as_client(clients, {"-u", "alice:secret", healthz}), "200");
+  // A certificate of the server's CA is no client certificate here.
+  EXPECT_EQ(as_client(certs, {"-u", "alice:secret", healthz}), "000");
 }
 
 TEST(TlsAndAuth, DefaultMinimumIsTls12) {

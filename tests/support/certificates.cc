@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <stdexcept>
 
@@ -18,7 +19,10 @@ void Run(const std::vector<std::string>& argv) {
 }  // namespace
 
 Certificates::Certificates() {
-  dir_ = std::filesystem::temp_directory_path() / ("ipc_tls_" + std::to_string(::getpid()));
+  // One directory per instance: a test may need two CAs.
+  static std::atomic<int> instances{0};
+  dir_ = std::filesystem::temp_directory_path() /
+         ("ipc_tls_" + std::to_string(::getpid()) + "_" + std::to_string(instances++));
   std::filesystem::create_directories(dir_);
   Run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
        "/CN=ipc-exporter-test-ca", "-keyout", Path("ca.key"), "-out", Path("ca.crt")});
