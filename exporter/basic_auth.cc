@@ -2,9 +2,11 @@
 
 #include <crypt.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 namespace ipc_exporter {
 namespace {
@@ -98,8 +100,13 @@ std::optional<int> BcryptCost(std::string_view hash) {
   return (hash[4] - '0') * 10 + (hash[5] - '0');
 }
 
-BasicAuthenticator::BasicAuthenticator(std::map<std::string, std::string> users)
-    : users_(std::move(users)), dummy_hash_(kDummyHash) {
+BasicAuthenticator::BasicAuthenticator(std::map<std::string, std::string> users,
+                                       unsigned max_concurrent_hashes)
+    : users_(std::move(users)),
+      dummy_hash_(kDummyHash),
+      max_concurrent_hashes_(max_concurrent_hashes > 0
+                                 ? max_concurrent_hashes
+                                 : std::max(1u, std::thread::hardware_concurrency() / 2)) {
   // The dummy hash costs what the configured hashes cost (the highest, if they differ), so the
   // time an unknown user takes cannot be told from a wrong password's.
   std::optional<int> cost;
@@ -110,43 +117,57 @@ BasicAuthenticator::BasicAuthenticator(std::map<std::string, std::string> users)
   if (cost && cost != BcryptCost(kDummyHash)) dummy_hash_ = DummyHashOfCost(*cost);
 }
 
-bool BasicAuthenticator::Verify(const std::string& password, const std::string& hash) {
+std::optional<bool> BasicAuthenticator::Verify(const std::string& password,
+                                               const std::string& hash) {
+  if (hashes_running_.fetch_add(1) >= max_concurrent_hashes_) {
+    --hashes_running_;
+    ++busy_refusals_;
+    return std::nullopt;
+  }
+  struct Release {
+    std::atomic<unsigned>& running;
+    ~Release() { --running; }
+  } release{hashes_running_};
   ++bcrypt_runs_;
   auto data = std::make_unique<crypt_data>();  // 32 KiB: not for the stack
   const char* result = crypt_r(password.c_str(), hash.c_str(), data.get());
   return result != nullptr && result[0] != '*' && ConstantTimeEquals(result, hash);
 }
 
-bool BasicAuthenticator::Allows(const char* authorization) {
-  if (authorization == nullptr) return false;
+AuthResult BasicAuthenticator::Check(const char* authorization) {
+  if (authorization == nullptr) return AuthResult::kDenied;
   std::string_view header = authorization;
-  if (!StartsWithIgnoreCase(header, "basic ")) return false;
+  if (!StartsWithIgnoreCase(header, "basic ")) return AuthResult::kDenied;
   header.remove_prefix(6);
   while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
   std::string decoded;
-  if (header.size() > 4096 || !DecodeBase64(header, &decoded)) return false;
+  if (header.size() > 4096 || !DecodeBase64(header, &decoded)) return AuthResult::kDenied;
   const size_t colon = decoded.find(':');
-  if (colon == std::string::npos) return false;
+  if (colon == std::string::npos || decoded.find('\0') != std::string::npos) {
+    return AuthResult::kDenied;
+  }
   const std::string user = decoded.substr(0, colon);
   const std::string password = decoded.substr(colon + 1);
 
   auto it = users_.find(user);
   if (it == users_.end()) {
-    Verify(password, dummy_hash_);  // as slow as a real user, and always refused
-    return false;
+    // As slow as a real user, and always refused.
+    return Verify(password, dummy_hash_) ? AuthResult::kDenied : AuthResult::kBusy;
   }
   const std::string key = user + '\0' + password;
   {
     std::lock_guard<std::mutex> lock(cache_mutex_);
     bool cached = false;
     for (const std::string& entry : verified_) cached |= ConstantTimeEquals(entry, key);
-    if (cached) return true;
+    if (cached) return AuthResult::kAllowed;
   }
-  if (!Verify(password, it->second)) return false;
+  const std::optional<bool> verified = Verify(password, it->second);
+  if (!verified) return AuthResult::kBusy;
+  if (!*verified) return AuthResult::kDenied;
   std::lock_guard<std::mutex> lock(cache_mutex_);
   if (verified_.size() >= kMaxCachedCredentials) verified_.clear();
   verified_.insert(key);
-  return true;
+  return AuthResult::kAllowed;
 }
 
 }  // namespace ipc_exporter

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <mutex>
 #include <string_view>
@@ -276,10 +277,19 @@ int HttpServer::Dispatch(mg_connection* connection) {
   // Basic auth covers every path, the health check included, except the process's own health
   // check (the watchdog's), which proves itself with the token only this process knows.
   const bool self_check = path == "/healthz" && IsSelfCheck(connection);
-  if (web->auth.enabled() && !self_check &&
-      !web->auth.Allows(mg_get_header(connection, "Authorization"))) {
-    return RespondText(connection, 401, "401 unauthorized\n", head,
-                       {{"WWW-Authenticate", "Basic realm=\"ipc_exporter\", charset=\"UTF-8\""}});
+  if (web->auth.enabled() && !self_check) {
+    switch (web->auth.Check(mg_get_header(connection, "Authorization"))) {
+      case AuthResult::kAllowed:
+        break;
+      case AuthResult::kBusy:
+        NoteAuthBusy();
+        return RespondText(connection, 503, "503 too many credential checks at once\n", head,
+                           {{"Retry-After", "1"}});
+      case AuthResult::kDenied:
+        return RespondText(
+            connection, 401, "401 unauthorized\n", head,
+            {{"WWW-Authenticate", "Basic realm=\"ipc_exporter\", charset=\"UTF-8\""}});
+    }
   }
   bool known_path = path == config_.telemetry_path || path == "/" || path == "/healthz";
   if (!known_path) return RespondText(connection, 404, "404 page not found\n", head);
@@ -312,6 +322,20 @@ void HttpServer::NoteOverload(bool over) {
     const std::string answered = std::to_string(responses_503_.load() - overload_started_at_503_);
     Log(LogLevel::kInfo, "concurrent scrapes below the limit again", {{"answered_503", answered}});
   }
+}
+
+void HttpServer::NoteAuthBusy() {
+  // Counted each time, logged at most once a minute: a flood would otherwise fill the journal.
+  const uint64_t refused = ++auth_busy_;
+  const int64_t now = std::time(nullptr);
+  int64_t logged_at = auth_busy_logged_at_.load();
+  if (now - logged_at < 60 || !auth_busy_logged_at_.compare_exchange_strong(logged_at, now)) {
+    return;
+  }
+  Log(LogLevel::kWarn,
+      "too many credential checks at once: answering 503 to requests whose credentials are not "
+      "cached (a flood of wrong or made-up passwords?)",
+      {{"refused_total", std::to_string(refused)}});
 }
 
 int HttpServer::ServeMetrics(mg_connection* connection, bool head) {
@@ -357,6 +381,12 @@ void HttpServer::WriteRequestCounters(ExpositionWriter& out) const {
   out.Sample({{"code", "200"}}, responses_200_.load());
   out.Sample({{"code", "500"}}, responses_500_.load());
   out.Sample({{"code", "503"}}, responses_503_.load());
+  out.Family("ipc_exporter_auth_busy_refusals_total",
+             "Requests answered 503 before their credentials were checked, because as many "
+             "bcrypt checks as allowed (half the CPUs) were running; cached credentials are "
+             "never refused so.",
+             MetricType::kCounter);
+  out.Sample({}, auth_busy_.load());
 }
 
 }  // namespace ipc_exporter

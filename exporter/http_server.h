@@ -57,6 +57,7 @@ class HttpServer {
   int Dispatch(mg_connection* connection);
   int ServeMetrics(mg_connection* connection, bool head);
   void NoteOverload(bool over);
+  void NoteAuthBusy();
   void AdoptSocket(int passed_fd);
   void WriteRequestCounters(ExpositionWriter& out) const;
 
@@ -79,6 +80,10 @@ class HttpServer {
   std::atomic<uint64_t> responses_200_{0};
   std::atomic<uint64_t> responses_500_{0};
   std::atomic<uint64_t> responses_503_{0};
+  // Requests refused before their credentials were checked (BasicAuthenticator's kBusy), and
+  // when that was last logged (seconds since the epoch).
+  std::atomic<uint64_t> auth_busy_{0};
+  std::atomic<int64_t> auth_busy_logged_at_{0};
   // Overload as last logged, and the 503 count when it began (see NoteOverload).
   std::atomic<bool> overloaded_{false};
   std::atomic<uint64_t> overload_started_at_503_{0};

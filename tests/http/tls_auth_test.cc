@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "certificates.h"
 #include "exporter_process.h"
@@ -132,6 +135,55 @@ TEST(TlsAndAuth, WatchdogHealthCheckPassesTlsClientCertificatesAndBasicAuth) {
   EXPECT_EQ(as_client(clients, {"-u", "alice:secret", healthz}), "200");
   // A certificate of the server's CA is no client certificate here.
   EXPECT_EQ(as_client(certs, {"-u", "alice:secret", healthz}), "000");
+}
+
+// 100 clients sending made-up users as fast as they are answered cannot starve a client whose
+// credentials verified before: extra bcrypt runs are refused with 503 instead of queueing.
+TEST(TlsAndAuth, BcryptFloodLeavesCachedScrapesWorking) {
+  Certificates certs;
+  const std::string config = certs.WebConfig(
+      "web.yml", "basic_auth_users:\n  alice: \"" + std::string(kSecretHash) + "\"\n");
+  ExporterProcess exporter({"--web.config.file=" + config});
+  const std::vector<std::pair<std::string, std::string>> alice = {
+      {"Authorization", "Basic YWxpY2U6c2VjcmV0"}};
+  ASSERT_EQ(HttpRequest(exporter.port(), "GET", "/metrics", alice).status, 200);  // cached now
+  std::atomic<bool> flooding{true};
+  std::atomic<int> flood_401{0};
+  std::atomic<int> flood_503{0};
+  std::vector<std::thread> flood;
+  for (int i = 0; i < 100; ++i) {
+    flood.emplace_back([&, i] {
+      const std::string user = "Basic " + std::string(i % 2 ? "Ym9iOnNlY3JldA==" : "eDp5");
+      while (flooding) {
+        try {
+          int status =
+              HttpRequest(exporter.port(), "GET", "/metrics", {{"Authorization", user}}, 5000)
+                  .status;
+          (status == 503 ? flood_503 : flood_401) += status == 503 || status == 401;
+        } catch (const std::exception&) {
+        }
+      }
+    });
+  }
+  int scrapes_ok = 0;
+  constexpr int kScrapes = 6;
+  for (int i = 0; i < kScrapes; ++i) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    try {
+      scrapes_ok += HttpRequest(exporter.port(), "GET", "/metrics", alice, 10000).status == 200;
+    } catch (const std::exception&) {
+    }
+  }
+  flooding = false;
+  for (std::thread& client : flood) client.join();
+  EXPECT_EQ(scrapes_ok, kScrapes);
+  EXPECT_GT(flood_503.load(), 0);
+  EXPECT_GT(flood_401.load(), 0);
+  const std::string body = HttpRequest(exporter.port(), "GET", "/metrics", alice).body;
+  EXPECT_NE(body.find("ipc_exporter_auth_busy_refusals_total " + std::to_string(flood_503.load())),
+            std::string::npos)
+      << "503s answered: " << flood_503;
+  EXPECT_NE(exporter.Log().find("too many credential checks at once"), std::string::npos);
 }
 
 TEST(TlsAndAuth, DefaultMinimumIsTls12) {

@@ -1,12 +1,9 @@
 #include "web_config.h"
 
-#include <crypt.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "basic_auth.h"
 
 namespace ipc_exporter {
 namespace {
@@ -99,45 +96,6 @@ TEST_F(WebConfigFiles, ProblemsAreNamed) {
   }
 }
 
-TEST(DecodeBase64, Table) {
-  std::string out;
-  EXPECT_TRUE(DecodeBase64("YWxpY2U6c2VjcmV0", &out));
-  EXPECT_EQ(out, "alice:secret");
-  EXPECT_TRUE(DecodeBase64("YQ==", &out));
-  EXPECT_EQ(out, "a");
-  EXPECT_TRUE(DecodeBase64("YWI=", &out));
-  EXPECT_EQ(out, "ab");
-  EXPECT_TRUE(DecodeBase64("", &out));
-  EXPECT_EQ(out, "");
-  for (const char* bad : {"YWxpY2U", "YW=i", "====", "YQ=a", "Y!==", "YWxp\nY2U="}) {
-    EXPECT_FALSE(DecodeBase64(bad, &out)) << bad;
-  }
-}
-
-TEST(BasicAuthenticator, ChecksPasswordsAndCachesWhatVerified) {
-  BasicAuthenticator auth(std::map<std::string, std::string>{{"alice", kSecretHash}});
-  EXPECT_TRUE(auth.enabled());
-  EXPECT_FALSE(auth.Allows(nullptr));
-  EXPECT_FALSE(auth.Allows("Bearer abc"));
-  EXPECT_FALSE(auth.Allows("Basic !!!"));
-  EXPECT_FALSE(auth.Allows("Basic YWxpY2U="));          // "alice" without a colon
-  EXPECT_FALSE(auth.Allows("Basic YWxpY2U6d3Jvbmc="));  // alice:wrong
-  EXPECT_FALSE(auth.Allows("Basic Ym9iOnNlY3JldA=="));  // bob:secret, no such user
-  const uint64_t runs_before = auth.bcrypt_runs();
-  EXPECT_EQ(runs_before, 2u);                          // the unknown user costs a bcrypt run too
-  EXPECT_TRUE(auth.Allows("Basic YWxpY2U6c2VjcmV0"));  // alice:secret
-  EXPECT_TRUE(auth.Allows("basic YWxpY2U6c2VjcmV0"));  // the scheme is case-insensitive
-  EXPECT_EQ(auth.bcrypt_runs(), runs_before + 1) << "the second check must come from the cache";
-  EXPECT_FALSE(BasicAuthenticator(std::map<std::string, std::string>{}).enabled());
-}
-
-TEST(ConstantTimeEquals, Table) {
-  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
-  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
-  EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
-  EXPECT_TRUE(ConstantTimeEquals("", ""));
-}
-
 TEST(WhyReloadIsRefused, NeverTurnsBasicAuthOffSilently) {
   WebConfig with_users;
   with_users.basic_auth_users["alice"] = "$2y$10$x";
@@ -146,28 +104,6 @@ TEST(WhyReloadIsRefused, NeverTurnsBasicAuthOffSilently) {
   EXPECT_EQ(WhyReloadIsRefused(with_users, with_users), "");
   EXPECT_EQ(WhyReloadIsRefused(without_users, with_users), "");  // turning auth on is fine
   EXPECT_EQ(WhyReloadIsRefused(without_users, without_users), "");
-}
-
-TEST(BasicAuthenticator, UnknownUsersCostWhatTheConfiguredHashesCost) {
-  EXPECT_EQ(BcryptCost("$2y$05$abc"), 5);
-  EXPECT_EQ(BcryptCost("$2b$12$abc"), 12);
-  EXPECT_EQ(BcryptCost("$1$md5"), std::nullopt);
-  EXPECT_EQ(BcryptCost("$2y$1x$abc"), std::nullopt);
-  for (int cost : {4, 5, 10, 12}) {
-    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-    const char random[16] = "0123456789abcde";
-    ASSERT_NE(crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), random, sizeof(random),
-                               setting, sizeof(setting)),
-              nullptr);
-    crypt_data data{};
-    const std::string hash = crypt_r("secret", setting, &data);
-    BasicAuthenticator auth(std::map<std::string, std::string>{{"alice", hash}});
-    EXPECT_EQ(BcryptCost(auth.dummy_hash()), cost) << hash;
-    const uint64_t runs = auth.bcrypt_runs();
-    const std::string unknown = "Basic " + std::string("Ym9iOnNlY3JldA==");  // bob:secret
-    EXPECT_FALSE(auth.Allows(unknown.c_str()));
-    EXPECT_EQ(auth.bcrypt_runs(), runs + 1) << "an unknown user must cost a bcrypt run";
-  }
 }
 
 }  // namespace
