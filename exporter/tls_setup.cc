@@ -76,11 +76,30 @@ std::string ConfigureSslContext(void* ssl_ctx, const TlsSettings& tls) {
   if (SSL_CTX_check_private_key(ctx) != 1) {
     return "key_file " + tls.key_file + " does not match cert_file " + tls.cert_file;
   }
-  int version = TLS1_2_VERSION;
-  if (tls.min_version == "TLS10") version = TLS1_VERSION;
-  if (tls.min_version == "TLS11") version = TLS1_1_VERSION;
-  if (tls.min_version == "TLS13") version = TLS1_3_VERSION;
-  if (SSL_CTX_set_min_proto_version(ctx, version) != 1) return "min_version: " + OpenSslError();
+  const int min = tls.min_version == "TLS13" ? TLS1_3_VERSION : TLS1_2_VERSION;
+  const int max = tls.max_version == "TLS12" ? TLS1_2_VERSION : TLS1_3_VERSION;
+  if (SSL_CTX_set_min_proto_version(ctx, min) != 1 ||
+      SSL_CTX_set_max_proto_version(ctx, max) != 1) {
+    return "min_version/max_version: " + OpenSslError();
+  }
+  // TLS 1.2 suites only (TLS 1.3's are all AEAD with forward secrecy, and not configurable).
+  std::string suites;
+  for (const std::string& suite : tls.cipher_suites) suites += (suites.empty() ? "" : ":") + suite;
+  if (!suites.empty() && SSL_CTX_set_cipher_list(ctx, suites.c_str()) != 1) {
+    return "cipher_suites: " + OpenSslError();
+  }
+  std::string curves;
+  for (const std::string& curve : tls.curves) curves += (curves.empty() ? "" : ":") + curve;
+  if (!curves.empty() && SSL_CTX_set1_groups_list(ctx, curves.c_str()) != 1) {
+    return "curve_preferences: " + OpenSslError();
+  }
+  if (tls.prefer_server_cipher_suites) {
+    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  } else {
+    SSL_CTX_clear_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  }
+  // Renegotiation initiated by clients costs the server a handshake per request: refused.
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
 
   if (!tls.client_ca_file.empty()) {
     if (SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(), nullptr) != 1) {

@@ -3,8 +3,10 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -58,18 +60,105 @@ bool IsBcrypt(const std::string& hash) {
   return true;
 }
 
+// Go's crypto/tls names of the TLS 1.2 suites, with OpenSSL's. Go's TLS 1.3 suites are not
+// configurable (nor are they in exporter-toolkit), so they are not here.
+constexpr std::pair<const char*, const char*> kCipherSuites[] = {
+    {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"},
+    {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"},
+    {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384"},
+    {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "ECDHE-RSA-AES256-GCM-SHA384"},
+    {"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305"},
+    {"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-RSA-CHACHA20-POLY1305"},
+    {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "ECDHE-ECDSA-AES128-SHA"},
+    {"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "ECDHE-ECDSA-AES256-SHA"},
+    {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA"},
+    {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE-RSA-AES256-SHA"},
+    {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "ECDHE-ECDSA-AES128-SHA256"},
+    {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "ECDHE-RSA-AES128-SHA256"},
+    {"TLS_RSA_WITH_AES_128_GCM_SHA256", "AES128-GCM-SHA256"},
+    {"TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384"},
+    {"TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA"},
+    {"TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA"},
+    {"TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256"},
+};
+
+// The first six: forward secrecy and authenticated encryption, what exporter-toolkit's Go
+// serves by default less its CBC suites (LUCKY13-prone).
+constexpr size_t kDefaultSuites = 6;
+
+constexpr std::pair<const char*, const char*> kCurves[] = {
+    {"CurveP256", "P-256"}, {"CurveP384", "P-384"}, {"CurveP521", "P-521"}, {"X25519", "X25519"}};
+
+std::vector<std::string> TextList(const YAML::Node& node, const std::string& key,
+                                  const std::string& path) {
+  if (!node.IsSequence()) Fail(path, key + " must be a list");
+  std::vector<std::string> items;
+  for (const auto& item : node) items.push_back(Text(item, key, path));
+  return items;
+}
+
+// TLS12 -> 2, TLS13 -> 3; TLS10 and TLS11 are refused: OpenSSL 3 at Debian's security level
+// would not negotiate them, and accepting them would promise what the server does not do.
+int VersionRank(const std::string& version, const std::string& key, const std::string& path) {
+  if (version == "TLS12") return 2;
+  if (version == "TLS13") return 3;
+  if (version == "TLS10" || version == "TLS11") {
+    Fail(path, key + " " + version +
+                   " cannot be honoured: OpenSSL 3 refuses TLS 1.0 and 1.1 at Debian's security "
+                   "level; use TLS12 or TLS13");
+  }
+  Fail(path, key + " \"" + version + "\" is not TLS12 or TLS13");
+}
+
+void ParseTlsVersionsAndSuites(const YAML::Node& node, const std::string& path, TlsSettings& tls) {
+  if (node["min_version"]) tls.min_version = Text(node["min_version"], "min_version", path);
+  if (node["max_version"]) tls.max_version = Text(node["max_version"], "max_version", path);
+  if (VersionRank(tls.min_version, "min_version", path) >
+      VersionRank(tls.max_version, "max_version", path)) {
+    Fail(path, "min_version " + tls.min_version + " is above max_version " + tls.max_version);
+  }
+  if (node["cipher_suites"]) {
+    for (const std::string& name : TextList(node["cipher_suites"], "cipher_suites", path)) {
+      const std::string openssl = OpenSslCipherName(name);
+      if (openssl.empty()) {
+        Fail(path, "cipher_suites: \"" + name +
+                       "\" is not a TLS 1.2 suite this server can use (Go's names, e.g. "
+                       "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; TLS 1.3 suites are not "
+                       "configurable)");
+      }
+      tls.cipher_suites.push_back(openssl);
+    }
+    if (tls.cipher_suites.empty()) Fail(path, "cipher_suites is an empty list");
+  } else {
+    for (size_t i = 0; i < kDefaultSuites; ++i)
+      tls.cipher_suites.push_back(kCipherSuites[i].second);
+  }
+  if (node["curve_preferences"]) {
+    for (const std::string& name : TextList(node["curve_preferences"], "curve_preferences", path)) {
+      const auto* curve = std::find_if(std::begin(kCurves), std::end(kCurves),
+                                       [&](const auto& entry) { return name == entry.first; });
+      if (curve == std::end(kCurves)) {
+        Fail(path, "curve_preferences: \"" + name +
+                       "\" is not one of CurveP256, CurveP384, CurveP521, X25519");
+      }
+      tls.curves.push_back(curve->second);
+    }
+  }
+  if (const YAML::Node prefer = node["prefer_server_cipher_suites"]) {
+    if (!prefer.IsScalar() ||
+        (prefer.as<std::string>() != "true" && prefer.as<std::string>() != "false")) {
+      Fail(path, "prefer_server_cipher_suites must be true or false");
+    }
+    tls.prefer_server_cipher_suites = prefer.as<std::string>() == "true";
+  }
+}
+
 TlsSettings ParseTls(const YAML::Node& node, const std::string& path) {
   RejectUnknownKeys(
       node,
       {"cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version",
        "cipher_suites", "curve_preferences", "prefer_server_cipher_suites"},
       "tls_server_config", path);
-  for (const char* unsupported :
-       {"max_version", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites"}) {
-    if (node[unsupported]) {
-      Fail(path, std::string("tls_server_config.") + unsupported + " is not supported");
-    }
-  }
   TlsSettings tls;
   if (!node["cert_file"] || !node["key_file"]) {
     Fail(path, "tls_server_config needs both cert_file and key_file");
@@ -99,15 +188,18 @@ TlsSettings ParseTls(const YAML::Node& node, const std::string& path) {
   if (verifies && tls.client_ca_file.empty()) {
     Fail(path, "client_auth_type " + tls.client_auth_type + " needs client_ca_file");
   }
-  if (node["min_version"]) tls.min_version = Text(node["min_version"], "min_version", path);
-  if (tls.min_version != "TLS10" && tls.min_version != "TLS11" && tls.min_version != "TLS12" &&
-      tls.min_version != "TLS13") {
-    Fail(path, "min_version \"" + tls.min_version + "\" is not TLS10, TLS11, TLS12 or TLS13");
-  }
+  ParseTlsVersionsAndSuites(node, path, tls);
   return tls;
 }
 
 }  // namespace
+
+std::string OpenSslCipherName(const std::string& go_name) {
+  for (const auto& [go, openssl] : kCipherSuites) {
+    if (go_name == go) return openssl;
+  }
+  return "";
+}
 
 WebConfig ParseWebConfig(const std::string& yaml_text, const std::string& path) {
   YAML::Node root;

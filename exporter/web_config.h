@@ -23,8 +23,19 @@ struct TlsSettings {
   /// NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven or
   /// RequireAndVerifyClientCert, as in Go's crypto/tls.
   std::string client_auth_type = "NoClientCert";
-  std::string min_version = "TLS12";  // TLS10, TLS11, TLS12 or TLS13
+  std::string min_version = "TLS12";  // TLS12 or TLS13 (OpenSSL 3 refuses older ones)
+  std::string max_version = "TLS13";
+  /// TLS 1.2 suites as OpenSSL names, in preference order: from cipher_suites (Go's names), or
+  /// by default the forward-secret AEAD ones (ECDHE with AES-GCM or ChaCha20-Poly1305).
+  std::vector<std::string> cipher_suites;
+  /// OpenSSL group names from curve_preferences (Go's names); empty keeps OpenSSL's default.
+  std::vector<std::string> curves;
+  bool prefer_server_cipher_suites = true;
 };
+
+/// The OpenSSL name of a TLS 1.2 cipher suite named as in Go's crypto/tls (exporter-toolkit's
+/// cipher_suites), or "" if the name is unknown or not a suite OpenSSL can serve. Pure.
+std::string OpenSslCipherName(const std::string& go_name);
 
 /// exporter-toolkit's web configuration, so that existing Prometheus deployments can reuse
 /// their files: TLS, HTTP basic auth users with bcrypt hashes, and extra response headers.

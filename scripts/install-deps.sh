@@ -2,7 +2,8 @@
 # Installs what ipc_exporter needs from Debian 12's packages: the build dependencies, and with
 # --test also what the test suite runs (promtool from prometheus, lsipc/ipcs from util-linux,
 # headless Chromium for the landing page, PostgreSQL and Apache for the real-server scenarios:
-# their packages do not start them here, the tests start them in namespaces of their own).
+# their packages do not start them here, the tests start them in namespaces of their own;
+# sslscan and testssl.sh for the TLS scan).
 set -euo pipefail
 
 packages=(cmake make g++ pkg-config git
@@ -10,7 +11,8 @@ packages=(cmake make g++ pkg-config git
   libssl-dev libyaml-cpp-dev libcrypt-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev prometheus util-linux chromium dpkg-dev help2man jq yq
-    clang libclang-rt-14-dev curl openssl systemd postgresql-15 apache2)
+    clang libclang-rt-14-dev curl openssl systemd postgresql-15 apache2
+    sslscan testssl.sh)
 fi
 
 as_root=()

@@ -62,6 +62,52 @@ basic_auth_users:
   EXPECT_EQ(config.basic_auth_users.at("alice"), kSecretHash);
 }
 
+// exporter-toolkit's TLS keys: Go's suite and curve names become OpenSSL's, in order.
+TEST_F(WebConfigFiles, TlsVersionsSuitesAndCurves) {
+  WebConfig config = Parse(R"(
+tls_server_config:
+  cert_file: server.crt
+  key_file: server.key
+  max_version: TLS12
+  cipher_suites:
+    - TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+    - TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+  curve_preferences: [X25519, CurveP384]
+  prefer_server_cipher_suites: false
+)");
+  ASSERT_TRUE(config.tls.has_value());
+  EXPECT_EQ(config.tls->min_version, "TLS12");
+  EXPECT_EQ(config.tls->max_version, "TLS12");
+  EXPECT_EQ(config.tls->cipher_suites, (std::vector<std::string>{"ECDHE-RSA-CHACHA20-POLY1305",
+                                                                 "ECDHE-ECDSA-AES256-GCM-SHA384"}));
+  EXPECT_EQ(config.tls->curves, (std::vector<std::string>{"X25519", "P-384"}));
+  EXPECT_FALSE(config.tls->prefer_server_cipher_suites);
+}
+
+// Without cipher_suites, TLS 1.2 gets only suites with forward secrecy and AEAD.
+TEST_F(WebConfigFiles, DefaultSuitesAreForwardSecretAead) {
+  WebConfig config = Parse("tls_server_config: {cert_file: server.crt, key_file: server.key}");
+  ASSERT_TRUE(config.tls.has_value());
+  EXPECT_EQ(config.tls->max_version, "TLS13");
+  EXPECT_TRUE(config.tls->prefer_server_cipher_suites);
+  ASSERT_EQ(config.tls->cipher_suites.size(), 6u);
+  for (const std::string& suite : config.tls->cipher_suites) {
+    EXPECT_EQ(suite.rfind("ECDHE-", 0), 0u) << suite;
+    EXPECT_TRUE(suite.find("-GCM-") != std::string::npos ||
+                suite.find("CHACHA20-POLY1305") != std::string::npos)
+        << suite;
+  }
+}
+
+TEST(OpenSslCipherName, Table) {
+  EXPECT_EQ(OpenSslCipherName("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+            "ECDHE-RSA-AES128-GCM-SHA256");
+  EXPECT_EQ(OpenSslCipherName("TLS_RSA_WITH_AES_128_CBC_SHA"), "AES128-SHA");
+  EXPECT_EQ(OpenSslCipherName("TLS_AES_128_GCM_SHA256"), "");       // TLS 1.3: not configurable
+  EXPECT_EQ(OpenSslCipherName("ECDHE-RSA-AES128-GCM-SHA256"), "");  // OpenSSL's own names
+  EXPECT_EQ(OpenSslCipherName(""), "");
+}
+
 TEST_F(WebConfigFiles, EmptyFileAsksForNothing) {
   WebConfig config = Parse("");
   EXPECT_FALSE(config.tls.has_value());
@@ -75,6 +121,29 @@ TEST_F(WebConfigFiles, ProblemsAreNamed) {
        "cert_file \"" + (dir_ / "missing.crt").string() + "\" cannot be read"},
       {"tls_server_config: {cert_file: server.crt, key_file: server.key, min_version: TLS14}",
        "min_version \"TLS14\""},
+      {"tls_server_config: {cert_file: server.crt, key_file: server.key, min_version: TLS10}",
+       "min_version TLS10 cannot be honoured"},
+      {"tls_server_config: {cert_file: server.crt, key_file: server.key, max_version: TLS11}",
+       "max_version TLS11 cannot be honoured"},
+      {"tls_server_config: {cert_file: server.crt, key_file: server.key, min_version: TLS13, "
+       "max_version: TLS12}",
+       "min_version TLS13 is above max_version TLS12"},
+      {"tls_server_config: {cert_file: server.crt, key_file: server.key, cipher_suites: "
+       "[TLS_AES_128_GCM_SHA256]}",
+       "\"TLS_AES_128_GCM_SHA256\" is not a TLS 1.2 suite"},
+      {"tls_server_config: {cert_file: server.crt, key_file: server.key, cipher_suites: "
+       "[TLS_RSA_WITH_RC4_128_SHA]}",
+       "\"TLS_RSA_WITH_RC4_128_SHA\" is not a TLS 1.2 suite"},
+      {"tls_server_config: {cert_file: server.crt, key_file: server.key, cipher_suites: []}",
+       "cipher_suites is an empty list"},
+      {"tls_server_config: {cert_file: server.crt, key_file: server.key, cipher_suites: x}",
+       "cipher_suites must be a list"},
+      {"tls_server_config: {cert_file: server.crt, key_file: server.key, curve_preferences: "
+       "[CurveP224]}",
+       "\"CurveP224\" is not one of"},
+      {"tls_server_config: {cert_file: server.crt, key_file: server.key, "
+       "prefer_server_cipher_suites: maybe}",
+       "prefer_server_cipher_suites must be true or false"},
       {"tls_server_config: {cert_file: server.crt, key_file: server.key, client_auth_type: Any}",
        "client_auth_type \"Any\""},
       {"tls_server_config: {cert_file: server.crt, key_file: server.key, "
