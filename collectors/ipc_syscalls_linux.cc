@@ -108,7 +108,8 @@ SyscallResult LinuxIpcSyscalls::ReadMqueueAttributes(const std::string& name,
 }
 
 SyscallResult LinuxIpcSyscalls::JoinIpcNamespace(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking: under a fixture --path.procfs the path could be a FIFO.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     return errno == ENOENT || errno == ESRCH ? SyscallResult{SyscallOutcome::kGone, errno}
                                              : FromErrno(errno);

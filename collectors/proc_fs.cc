@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,12 +19,19 @@ std::string ErrnoMessage(const std::string& path, const char* action, int error)
 }
 
 // Reads with plain read(2): /proc files report a size of 0, so the buffer grows as data comes.
+// Opened non-blocking and refused unless a regular file (as every /proc file is): a FIFO or a
+// device under --path.procfs would otherwise block the read, and the scrape, for good.
 std::optional<std::string> ReadPath(const std::string& path, bool missing_is_ok) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     int error = errno;
     if (missing_is_ok && error == ENOENT) return std::nullopt;
     throw ProcFsError(ErrnoMessage(path, "open", error));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    throw ProcFsError("refusing to read " + path + ": not a regular file");
   }
   std::string text;
   size_t used = 0;

@@ -8,13 +8,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
 #include <string_view>
+#include <thread>
 
 #include "http_encoding.h"
 #include "landing_page.h"
@@ -261,6 +265,10 @@ bool HttpServer::IsSelfCheck(mg_connection* connection) const {
 }
 
 int HttpServer::Dispatch(mg_connection* connection) {
+  InFlight in_flight(requests_in_flight_);
+  if (draining_) {
+    return RespondText(connection, 503, "503 shutting down\n", false, {{"Connection", "close"}});
+  }
   const std::shared_ptr<WebSettings> web = CurrentWebSettings();
   struct ConfiguredHeaders {  // for every response of this request, errors and 401 included
     explicit ConfiguredHeaders(const WebSettings& settings) {
@@ -298,16 +306,65 @@ int HttpServer::Dispatch(mg_connection* connection) {
                        {{"Allow", "GET, HEAD"}});
   }
   if (path == config_.telemetry_path) return ServeMetrics(connection, head);
-  if (path == "/healthz") return RespondText(connection, 200, "OK\n", head);
+  if (path == "/healthz") return ServeHealth(connection, head);
   // A fresh collection, so the page shows the host as it is now, not as of the last scrape.
   try {
-    scraper_.Scrape();
+    scraper_.Scrape(ScrapeTimeoutFor(connection));
   } catch (const std::exception&) {
     // Logged by the scraper; the page then shows the last collection's findings.
   }
   std::string page =
       RenderLandingPage(config_.telemetry_path, scraper_.Statuses(), scraper_.Findings());
   return Respond(connection, 200, "text/html; charset=utf-8", page, head);
+}
+
+int HttpServer::ServeHealth(mg_connection* connection, bool head) {
+  // A collection that runs far past the scrape timeout is stuck in the kernel (a hung read):
+  // fail the health check, so the watchdog stops pinging and systemd restarts the service.
+  const std::chrono::milliseconds running = scraper_.CollectionRunningFor();
+  if (running.count() > 2 * config_.scrape_timeout_ms) {
+    return RespondText(
+        connection, 503,
+        "503 a collection has been running for " + std::to_string(running.count() / 1000) + " s\n",
+        head);
+  }
+  return RespondText(connection, 200, "OK\n", head);
+}
+
+std::chrono::milliseconds HttpServer::ScrapeTimeoutFor(mg_connection* connection) const {
+  // Prometheus says how long it will wait; answering a little before that lets it record a
+  // 503 instead of its own timeout. Never longer than --web.scrape-timeout, never under 100 ms.
+  int64_t timeout_ms = config_.scrape_timeout_ms;
+  if (const char* header = mg_get_header(connection, "X-Prometheus-Scrape-Timeout-Seconds")) {
+    char* end = nullptr;
+    const double seconds = std::strtod(header, &end);
+    if (end != header && std::isfinite(seconds) && seconds > 0) {
+      const double wanted = (seconds - 0.25) * 1000;
+      if (wanted < static_cast<double>(timeout_ms)) {
+        timeout_ms = std::max<int64_t>(100, static_cast<int64_t>(wanted));
+      }
+    }
+  }
+  return std::chrono::milliseconds(timeout_ms);
+}
+
+void HttpServer::NoteScrapeTimeout() {
+  const int64_t now = std::time(nullptr);
+  int64_t logged_at = scrape_timeout_logged_at_.load();
+  if (now - logged_at < 60 || !scrape_timeout_logged_at_.compare_exchange_strong(logged_at, now)) {
+    return;
+  }
+  Log(LogLevel::kWarn, "a collection outlasted the scrape timeout: answering 503 while it runs",
+      {{"running_ms", std::to_string(scraper_.CollectionRunningFor().count())}});
+}
+
+void HttpServer::Drain(std::chrono::milliseconds limit) {
+  draining_ = true;
+  const auto until = std::chrono::steady_clock::now() + limit;
+  // Bounded polling: CivetWeb has no completion signal, and this runs once, at shutdown.
+  while (requests_in_flight_ > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 void HttpServer::NoteOverload(bool over) {
@@ -349,7 +406,14 @@ int HttpServer::ServeMetrics(mg_connection* connection, bool head) {
   NoteOverload(false);
   std::shared_ptr<const ScrapeResult> result;
   try {
-    result = scraper_.Scrape();
+    result = scraper_.Scrape(ScrapeTimeoutFor(connection));
+  } catch (const ScrapeTimeout&) {
+    ++responses_503_;
+    NoteScrapeTimeout();
+    return RespondText(connection, 503,
+                       "503 the collection did not end within the scrape timeout; it goes on, "
+                       "and the next scrape shares it\n",
+                       head);
   } catch (const std::exception&) {
     ++responses_500_;  // the scraper has logged why
     return RespondText(connection, 500, "500 scrape failed\n", head);

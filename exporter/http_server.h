@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -26,6 +27,9 @@ struct HttpServerConfig {
   int systemd_socket = -1;
   // Reading a request, and each write of the response.
   int64_t request_timeout_ms = 10000;
+  // Longest a request waits for a collection (Prometheus's X-Prometheus-Scrape-Timeout-Seconds
+  // shortens it); /healthz fails once one has run twice as long.
+  int64_t scrape_timeout_ms = 30000;
   // --web.config.file: TLS, basic auth, response headers.
   WebConfig web;
 };
@@ -49,6 +53,10 @@ class HttpServer {
   /// settings take effect on restart). Thread-safe.
   void ApplyWebConfig(const WebConfig& web);
 
+  /// Stops taking requests (new ones get 503) and waits up to `limit` for those under way to be
+  /// answered, so that a scrape in progress at SIGTERM still gets its whole body.
+  void Drain(std::chrono::milliseconds limit);
+
   /// How this process reaches its own /healthz past TLS and basic auth (for the watchdog).
   SelfCheckTarget self_check_target() const;
 
@@ -56,6 +64,10 @@ class HttpServer {
   static int HandleRequest(mg_connection* connection, void* self);
   int Dispatch(mg_connection* connection);
   int ServeMetrics(mg_connection* connection, bool head);
+  int ServeHealth(mg_connection* connection, bool head);
+  /// How long this request may wait for a collection.
+  std::chrono::milliseconds ScrapeTimeoutFor(mg_connection* connection) const;
+  void NoteScrapeTimeout();
   void NoteOverload(bool over);
   void NoteAuthBusy();
   void AdoptSocket(int passed_fd);
@@ -77,6 +89,9 @@ class HttpServer {
   std::shared_ptr<WebSettings> web_;
   Scraper& scraper_;
   std::atomic<int> scrapes_in_flight_{0};
+  std::atomic<int> requests_in_flight_{0};
+  std::atomic<bool> draining_{false};
+  std::atomic<int64_t> scrape_timeout_logged_at_{0};
   std::atomic<uint64_t> responses_200_{0};
   std::atomic<uint64_t> responses_500_{0};
   std::atomic<uint64_t> responses_503_{0};

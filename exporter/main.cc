@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -153,8 +155,16 @@ int Run(const Options& options) {
   Scraper scraper(CreateCollectors(options, factories), /*process_metrics=*/!options.once);
   if (options.all_namespaces) scraper.CollectAllNamespaces(std::move(factories));
 
+  const std::chrono::seconds scrape_timeout(options.scrape_timeout_seconds);
   if (options.once) {
-    std::shared_ptr<const ScrapeResult> result = scraper.Scrape();
+    std::shared_ptr<const ScrapeResult> result;
+    try {
+      result = scraper.Scrape(scrape_timeout);
+    } catch (const std::exception& error) {
+      Log(LogLevel::kError, "scrape failed", {{"err", error.what()}});
+      std::fflush(stderr);
+      std::_Exit(1);  // a collection may still hang in the kernel: do not wait for it
+    }
     for (const std::string& part : result->parts()) {
       std::fwrite(part.data(), 1, part.size(), stdout);
     }
@@ -178,6 +188,7 @@ int Run(const Options& options) {
   config.max_requests = options.max_requests;
   config.gzip_level = options.gzip_level;
   config.request_timeout_ms = options.request_timeout_seconds * 1000;
+  config.scrape_timeout_ms = options.scrape_timeout_seconds * 1000;
   if (!options.web_config_file.empty()) {
     try {
       config.web = LoadWebConfig(options.web_config_file);
@@ -245,9 +256,21 @@ int Run(const Options& options) {
     Log(LogLevel::kInfo, "reloaded", {{"what", reloaded}});
     notifier.Ready(serving);
   }
+  // Bounded at every step, well inside systemd's TimeoutStopSec: requests under way are
+  // answered (their wait for a collection is bounded by the scrape timeout), then the server
+  // stops; a collection stuck in the kernel is not waited for.
   notifier.Stopping();
   watchdog.reset();
+  server->Drain(std::min<std::chrono::milliseconds>(scrape_timeout, std::chrono::seconds(10)) +
+                std::chrono::seconds(1));
   server.reset();
+  if (!scraper.WaitIdle(std::chrono::seconds(2))) {
+    Log(LogLevel::kWarn, "stopped with a collection still running (stuck in the kernel?)",
+        {{"running_ms", std::to_string(scraper.CollectionRunningFor().count())}});
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(0);  // the collection's thread cannot be joined; nothing is left to save
+  }
   Log(LogLevel::kInfo, "stopped");
   return 0;
 }

@@ -40,6 +40,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
                  "A client must send its whole request within this time, and each part of the "
                  "answer must leave within it (slow clients cannot hold a worker longer).")
       ->capture_default_str();
+  std::string scrape_timeout = "30s";
+  app.add_option("--web.scrape-timeout", scrape_timeout,
+                 "Longest a request waits for a collection (Prometheus's "
+                 "X-Prometheus-Scrape-Timeout-Seconds shortens it); then 503 while the "
+                 "collection goes on. /healthz fails once a collection runs twice as long.")
+      ->capture_default_str();
   app.add_option("--web.max-requests", options.max_requests,
                  "Maximum number of scrapes served at once; more get 503. 0 means no limit.")
       ->capture_default_str()
@@ -136,6 +142,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     return ParsedCommandLine{std::nullopt, 2};
   }
   options.request_timeout_seconds = *timeout_seconds;
+  std::optional<int64_t> scrape_seconds = ParseDurationSeconds(scrape_timeout);
+  if (!scrape_seconds || *scrape_seconds < 1 || *scrape_seconds > 3600) {
+    err << "--web.scrape-timeout: \"" << scrape_timeout << "\" is not a duration from 1s to 1h\n";
+    return ParsedCommandLine{std::nullopt, 2};
+  }
+  options.scrape_timeout_seconds = *scrape_seconds;
   if (addresses.empty()) addresses.push_back(":" + std::to_string(kDefaultPort));
   for (const std::string& address : addresses) {
     std::string why;

@@ -31,7 +31,8 @@ struct Options {
   bool once = false;
   bool systemd_socket = false;  // serve the socket systemd passed instead of listen addresses
   int64_t request_timeout_seconds = 10;
-  std::string web_config_file;  // --web.config.file, empty for none
+  int64_t scrape_timeout_seconds = 30;  // --web.scrape-timeout
+  std::string web_config_file;          // --web.config.file, empty for none
   bool shm_attachers = false;
   bool posix_shm_processes = false;  // --collector.posix_shm.processes
   bool all_namespaces = false;       // --ipc.namespaces=all

@@ -76,31 +76,56 @@ Scraper::Scraper(std::vector<NamedCollector> collectors, bool process_metrics)
   }
 }
 
-std::shared_ptr<const ScrapeResult> Scraper::Scrape() {
-  std::unique_lock<std::mutex> lock(flight_mutex_);
-  if (flight_) {  // join the collection under way
-    std::shared_ptr<Flight> flight = flight_;
-    flight_done_.wait(lock, [&] { return flight->result != nullptr; });
-    return flight->result;
-  }
-  auto flight = std::make_shared<Flight>();
-  flight_ = flight;
-  lock.unlock();
+Scraper::~Scraper() {
+  if (flight_thread_.joinable()) flight_thread_.join();
+}
 
+std::shared_ptr<const ScrapeResult> Scraper::Scrape(
+    std::optional<std::chrono::milliseconds> timeout) {
+  std::unique_lock<std::mutex> lock(flight_mutex_);
+  if (!flight_) {
+    // The previous collection's thread has ended or is about to: it cleared flight_ last.
+    if (flight_thread_.joinable()) flight_thread_.join();
+    flight_ = std::make_shared<Flight>();
+    flight_->started = std::chrono::steady_clock::now();
+    flight_thread_ = std::thread([this, flight = flight_] { Fly(flight); });
+  }
+  std::shared_ptr<Flight> flight = flight_;
+  const auto done = [&] { return flight->done; };
+  if (!timeout) {
+    flight_done_.wait(lock, done);
+  } else if (!flight_done_.wait_for(lock, *timeout, done)) {
+    throw ScrapeTimeout("the collection did not end within " + std::to_string(timeout->count()) +
+                        " ms");
+  }
+  if (!flight->result) throw std::runtime_error("scrape failed");
+  return flight->result;
+}
+
+void Scraper::Fly(const std::shared_ptr<Flight>& flight) {
   std::shared_ptr<const ScrapeResult> result;
   try {
     result = Collect();
   } catch (const std::exception& error) {  // bad_alloc: the waiters must still be released
     Log(LogLevel::kError, "scrape failed", {{"err", error.what()}});
   }
-
-  lock.lock();
-  flight->result =
-      result ? result : std::make_shared<const ScrapeResult>(std::vector<std::string>{});
+  std::lock_guard<std::mutex> lock(flight_mutex_);
+  flight->result = std::move(result);
+  flight->done = true;
   flight_.reset();
   flight_done_.notify_all();
-  if (!result) throw std::runtime_error("scrape failed");
-  return flight->result;
+}
+
+std::chrono::milliseconds Scraper::CollectionRunningFor() const {
+  std::lock_guard<std::mutex> lock(flight_mutex_);
+  if (!flight_) return std::chrono::milliseconds(0);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               flight_->started);
+}
+
+bool Scraper::WaitIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(flight_mutex_);
+  return flight_done_.wait_for(lock, timeout, [&] { return flight_ == nullptr; });
 }
 
 std::shared_ptr<const ScrapeResult> Scraper::Collect() {

@@ -1,12 +1,16 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "collector.h"
@@ -60,13 +64,23 @@ class ScrapeResult {
   mutable std::string gzipped_;
 };
 
+/// A collection did not end within the time a request was willing to wait; it goes on, and
+/// later requests share it.
+class ScrapeTimeout : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Runs the enabled collectors and assembles a whole /metrics body.
 ///
 /// The collectors run concurrently, each into a buffer of its own; the buffers are joined in
 /// table order, so the output does not depend on which finished first. One that throws has its
 /// buffer thrown away, is reported with ipc_exporter_collector_success 0 and one log line, and the
 /// scrape goes on. Requests that arrive while a collection is under way wait for it and share
-/// its result instead of walking the kernel again. Thread-safe.
+/// its result instead of walking the kernel again. Each collection runs on a thread of its own,
+/// so a request waits for it only as long as it chooses to: a read that hangs in the kernel
+/// holds that thread, not the HTTP workers, and no second collection starts beside it.
+/// Thread-safe.
 class Scraper {
  public:
   struct NamedCollector {
@@ -98,8 +112,22 @@ class Scraper {
     extra_metrics_ = std::move(writer);
   }
 
+  /// Joins a collection that is still running (see WaitIdle).
+  ~Scraper();
+  Scraper(const Scraper&) = delete;
+  Scraper& operator=(const Scraper&) = delete;
+
   /// The complete exposition text: collected now, or by the collection already under way.
-  std::shared_ptr<const ScrapeResult> Scrape();
+  /// Waits at most `timeout` (none: until it ends); throws ScrapeTimeout after it, and
+  /// std::runtime_error if the collection failed as a whole.
+  std::shared_ptr<const ScrapeResult> Scrape(
+      std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+  /// How long the collection under way has been running; zero when none is.
+  std::chrono::milliseconds CollectionRunningFor() const;
+
+  /// Waits up to `timeout` for the collection under way, if any, to end; false if it has not.
+  bool WaitIdle(std::chrono::milliseconds timeout);
 
   /// The outcome of each collector's last run, in scrape order.
   std::vector<CollectorStatus> Statuses() const;
@@ -112,9 +140,12 @@ class Scraper {
 
  private:
   struct Flight {
-    std::shared_ptr<const ScrapeResult> result;
+    std::chrono::steady_clock::time_point started;
+    bool done = false;
+    std::shared_ptr<const ScrapeResult> result;  // null if the collection failed
   };
 
+  void Fly(const std::shared_ptr<Flight>& flight);
   std::shared_ptr<const ScrapeResult> Collect();
   void LogNamespaceProblems(const NamespacesScrape& scrape);
   void LogInvisiblePids(const std::vector<CollectorStatus>& statuses);
@@ -143,9 +174,10 @@ class Scraper {
   std::atomic<uint64_t> collections_{0};
   std::shared_ptr<SpareBuffers> spare_ = std::make_shared<SpareBuffers>();
 
-  std::mutex flight_mutex_;
+  mutable std::mutex flight_mutex_;
   std::condition_variable flight_done_;
   std::shared_ptr<Flight> flight_;  // the collection under way, if any
+  std::thread flight_thread_;       // the last collection's thread (joined before the next)
 
   mutable std::mutex status_mutex_;
   std::vector<CollectorStatus> statuses_;

@@ -1,14 +1,16 @@
 #include "web_config.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <set>
-#include <sstream>
 
 namespace ipc_exporter {
 namespace {
@@ -37,8 +39,15 @@ std::string Resolve(const std::string& file, const std::string& config_path) {
   return (std::filesystem::path(config_path).parent_path() / file).string();
 }
 
+// A FIFO or device here would block start-up or a reload: only regular files are taken.
+bool IsRegularFile(const std::string& file) {
+  struct stat info {};
+  return ::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
 void RequireReadable(const std::string& file, const std::string& key, const std::string& path) {
   if (::access(file.c_str(), R_OK) != 0) Fail(path, key + " \"" + file + "\" cannot be read");
+  if (!IsRegularFile(file)) Fail(path, key + " \"" + file + "\" is not a regular file");
 }
 
 // bcrypt: $2a$, $2b$ or $2y$, a two-digit cost from 04 to 31, and 53 characters of salt and hash.
@@ -252,11 +261,29 @@ WebConfig ParseWebConfig(const std::string& yaml_text, const std::string& path) 
 }
 
 WebConfig LoadWebConfig(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw WebConfigError(path + ": cannot be read");
-  std::stringstream text;
-  text << file.rdbuf();
-  return ParseWebConfig(text.str(), path);
+  // Non-blocking and checked on the opened file: a FIFO would hang start-up or a reload.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) throw WebConfigError(path + ": cannot be read: " + std::strerror(errno));
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    throw WebConfigError(path + ": not a regular file");
+  }
+  std::string text;
+  char buffer[16384];
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer, sizeof(buffer));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0 || text.size() > (1u << 20)) {
+      const int error = got < 0 ? errno : 0;
+      ::close(fd);
+      if (error != 0) throw WebConfigError(path + ": cannot be read: " + std::strerror(error));
+      if (got > 0) throw WebConfigError(path + ": larger than 1 MiB");
+      break;
+    }
+    text.append(buffer, static_cast<size_t>(got));
+  }
+  return ParseWebConfig(text, path);
 }
 
 std::string WhyReloadIsRefused(const WebConfig& current, const WebConfig& reloaded) {

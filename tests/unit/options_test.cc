@@ -105,6 +105,7 @@ TEST(ParseCommandLine, EveryBadFlagOrValueExitsTwoWithOneLine) {
       {"--web.listen-address", {"--web.listen-address=[::1]:9100"}},
       {"--web.max-requests", {"--web.max-requests=-1"}},
       {"--web.request-timeout", {"--web.request-timeout=0s"}},
+      {"--web.scrape-timeout", {"--web.scrape-timeout=soon"}},
       {"--web.systemd-socket", {"--web.systemd-socket=maybe"}},
       {"--web.telemetry-path", {"--web.telemetry-path=/healthz"}},
   };
@@ -128,6 +129,8 @@ TEST(ParseCommandLine, EveryBadFlagOrValueExitsTwoWithOneLine) {
       {"--web.telemetry-path=metrics"},
       {"--web.telemetry-path=/"},
       {"--web.request-timeout=2h"},
+      {"--web.scrape-timeout=0s"},
+      {"--web.scrape-timeout=2h"},
       {"--collector.nope"},
       {"stray-argument"},
   };

@@ -8,10 +8,13 @@
 #include <thread>
 
 #include "exposition.h"
+#include "gate_collector.h"
 #include "http_client.h"
 
 namespace ipc_exporter {
 namespace {
+
+using testing::GateCollector;
 
 /// Writes one family, then either finishes, reports a problem, or throws half-way.
 class ScriptedCollector final : public Collector {
@@ -89,38 +92,6 @@ TEST(Scraper, ProcessMetricsDescribeThisProcess) {
   }
 }
 
-/// Counts its runs and blocks each one until released, so that a test controls the timing.
-class GateCollector final : public Collector {
- public:
-  void Collect(ExpositionWriter& out, CollectReport&) override {
-    std::unique_lock<std::mutex> lock(mutex_);
-    ++runs_;
-    started_.notify_all();
-    released_.wait(lock, [&] { return open_; });
-    out.Family("gate", "Gate.");
-    out.Sample({}, uint64_t{1});
-  }
-  bool WaitStarted(int runs) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return started_.wait_for(lock, std::chrono::seconds(10), [&] { return runs_ >= runs; });
-  }
-  void Open() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    open_ = true;
-    released_.notify_all();
-  }
-  int runs() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return runs_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable started_, released_;
-  int runs_ = 0;
-  bool open_ = false;
-};
-
 TEST(Scraper, ConcurrentScrapesShareOneCollection) {
   auto gate = std::make_unique<GateCollector>();
   GateCollector* gate_view = gate.get();
@@ -145,6 +116,33 @@ TEST(Scraper, ConcurrentScrapesShareOneCollection) {
   EXPECT_EQ(testing::Gunzip(shared->Gzipped(1)), shared->Joined());
   // A scrape after the collection ended walks the kernel again.
   EXPECT_NE(scraper.Scrape(), shared);
+  EXPECT_EQ(scraper.collections(), 2u);
+}
+
+// A collection that hangs (a read stuck in the kernel) holds its own thread, not the requests:
+// each waits only its timeout, no second collection starts beside it, and shutdown can tell.
+TEST(Scraper, RequestsWaitOnlyTheirTimeoutForAHungCollection) {
+  auto gate = std::make_unique<GateCollector>();
+  GateCollector* gate_view = gate.get();
+  std::vector<Scraper::NamedCollector> collectors;
+  collectors.push_back({"gate", std::move(gate)});
+  Scraper scraper(std::move(collectors), false);
+  EXPECT_EQ(scraper.CollectionRunningFor().count(), 0);
+
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_THROW(scraper.Scrape(std::chrono::milliseconds(100)), ScrapeTimeout);
+  ASSERT_TRUE(gate_view->WaitStarted(1));
+  EXPECT_THROW(scraper.Scrape(std::chrono::milliseconds(100)), ScrapeTimeout);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(200));
+  EXPECT_EQ(gate_view->runs(), 1) << "the second request must join the hung collection";
+  EXPECT_GE(scraper.CollectionRunningFor().count(), 100);
+  EXPECT_FALSE(scraper.WaitIdle(std::chrono::milliseconds(50)));
+
+  gate_view->Open();
+  EXPECT_TRUE(scraper.WaitIdle(std::chrono::seconds(10)));
+  EXPECT_EQ(scraper.CollectionRunningFor().count(), 0);
+  std::shared_ptr<const ScrapeResult> result = scraper.Scrape(std::chrono::seconds(10));
+  EXPECT_NE(result->Joined().find("gate 1"), std::string::npos);
   EXPECT_EQ(scraper.collections(), 2u);
 }
 

@@ -1,6 +1,7 @@
 #include "web_config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -97,6 +98,23 @@ TEST_F(WebConfigFiles, DefaultSuitesAreForwardSecretAead) {
                 suite.find("CHACHA20-POLY1305") != std::string::npos)
         << suite;
   }
+}
+
+// A FIFO would block start-up or a reload for good: refused at once, named.
+TEST_F(WebConfigFiles, FifosAreRefusedNotWaitedFor) {
+  const std::string fifo = (dir_ / "fifo.yml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  try {
+    LoadWebConfig(fifo);
+    ADD_FAILURE() << "a FIFO was read as a web config";
+  } catch (const WebConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("not a regular file"), std::string::npos)
+        << error.what();
+  }
+  ASSERT_EQ(::mkfifo((dir_ / "fifo.crt").c_str(), 0600), 0);
+  EXPECT_NE(ErrorOf("tls_server_config: {cert_file: fifo.crt, key_file: server.key}")
+                .find("is not a regular file"),
+            std::string::npos);
 }
 
 TEST(OpenSslCipherName, Table) {

@@ -1,0 +1,122 @@
+// HttpServer in-process on 127.0.0.1 over a Scraper whose collector the test holds: what a
+// request gets while a collection hangs, and what /healthz says about it.
+#include "http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "gate_collector.h"
+#include "http_client.h"
+#include "logging.h"
+
+namespace ipc_exporter {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int PortOf(const HttpServer& server) {
+  const std::string& address = server.bound_addresses().front();
+  return std::stoi(address.substr(address.rfind(':') + 1));
+}
+
+TEST(HttpServer, HungCollectionGets503WithinTheScrapeTimeoutAndFailsHealthLater) {
+  auto gate = std::make_unique<testing::GateCollector>();
+  testing::GateCollector* gate_view = gate.get();
+  std::vector<Scraper::NamedCollector> collectors;
+  collectors.push_back({"gate", std::move(gate)});
+  Scraper scraper(std::move(collectors), false);
+  HttpServerConfig config;
+  config.listen_addresses = {"127.0.0.1:0"};
+  config.scrape_timeout_ms = 1000;
+  HttpServer server(config, scraper);
+  const int port = PortOf(server);
+
+  // Prometheus's header shortens the wait (to 0.5 s less a margin).
+  auto started = Clock::now();
+  testing::HttpResponse response = testing::HttpRequest(
+      port, "GET", "/metrics", {{"X-Prometheus-Scrape-Timeout-Seconds", "0.5"}});
+  EXPECT_EQ(response.status, 503);
+  EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(900));
+  ASSERT_TRUE(gate_view->WaitStarted(1));
+  // Without it, --web.scrape-timeout (1 s) bounds it.
+  started = Clock::now();
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/metrics").status, 503);
+  EXPECT_GE(Clock::now() - started, std::chrono::milliseconds(1000));
+  EXPECT_EQ(gate_view->runs(), 1) << "requests must share the hung collection";
+  // Healthy until the collection has run twice the scrape timeout, then not.
+  if (scraper.CollectionRunningFor() < std::chrono::milliseconds(2000)) {
+    EXPECT_EQ(testing::HttpRequest(port, "GET", "/healthz").status, 200);
+  }
+  for (int i = 0; i < 50 && scraper.CollectionRunningFor() <= std::chrono::milliseconds(2100);
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  response = testing::HttpRequest(port, "GET", "/healthz");
+  EXPECT_EQ(response.status, 503);
+  EXPECT_NE(response.body.find("a collection has been running for"), std::string::npos);
+
+  gate_view->Open();
+  ASSERT_TRUE(scraper.WaitIdle(std::chrono::seconds(10)));
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/healthz").status, 200);
+  response = testing::HttpRequest(port, "GET", "/metrics");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find("ipc_exporter_scrape_requests_total{code=\"503\"} 2"),
+            std::string::npos)
+      << response.body;
+}
+
+/// How many times `needle` occurs in `text`.
+size_t CountOf(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(HttpServer, ScrapesOverMaxRequestsGet503AndOverloadIsLoggedOnceEachWay) {
+  SetUpLogging("info", LogFormat::kLogfmt);
+  ::testing::internal::CaptureStderr();
+  auto gate = std::make_unique<testing::GateCollector>();
+  testing::GateCollector* gate_view = gate.get();
+  std::vector<Scraper::NamedCollector> collectors;
+  collectors.push_back({"gate", std::move(gate)});
+  Scraper scraper(std::move(collectors), false);
+  HttpServerConfig config;
+  config.listen_addresses = {"127.0.0.1:0"};
+  config.max_requests = 1;
+  HttpServer server(config, scraper);
+  const int port = PortOf(server);
+
+  const int first = testing::SendRequestWithoutReading(port, "/metrics");
+  ASSERT_TRUE(gate_view->WaitStarted(1));  // the first scrape is under way, and held
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(testing::HttpRequest(port, "GET", "/metrics").status, 503);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/healthz").status, 200);  // not a scrape
+  gate_view->Open();
+  EXPECT_EQ(testing::ReadResponse(first).status, 200);
+  // The next scrape is under the limit: the overload ends.
+  testing::HttpResponse next = testing::HttpRequest(port, "GET", "/metrics");
+  EXPECT_EQ(next.status, 200);
+  EXPECT_NE(next.body.find("ipc_exporter_scrape_requests_total{code=\"503\"} 4"),
+            std::string::npos);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(CountOf(log, "too many concurrent scrapes"), 1u) << log;
+  EXPECT_EQ(CountOf(log, "msg=\"concurrent scrapes below the limit again\" answered_503=4"), 1u)
+      << log;
+}
+
+TEST(HttpServer, DrainingAnswersNewRequests503) {
+  std::vector<Scraper::NamedCollector> collectors;
+  Scraper scraper(std::move(collectors), false);
+  HttpServerConfig config;
+  config.listen_addresses = {"127.0.0.1:0"};
+  HttpServer server(config, scraper);
+  EXPECT_EQ(testing::HttpRequest(PortOf(server), "GET", "/healthz").status, 200);
+  server.Drain(std::chrono::milliseconds(100));
+  EXPECT_EQ(testing::HttpRequest(PortOf(server), "GET", "/metrics").status, 503);
+}
+
+}  // namespace
+}  // namespace ipc_exporter
