@@ -1,6 +1,7 @@
 // ipc_exporter: serves Linux System V and POSIX IPC objects as Prometheus metrics.
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -115,6 +116,16 @@ class Watchdog {
   std::thread thread_;
 };
 
+// Raises the soft limit of open files to the hard one, as Go programs do: each connection and
+// each /proc read takes a descriptor, and the soft limit (often 1024) is only a default.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 // True if any listen address has a port below 1024 (binding it needs CAP_NET_BIND_SERVICE).
 bool ListensOnLowPort(const Options& options) {
   if (options.systemd_socket) return false;  // systemd bound it
@@ -179,6 +190,7 @@ int Run(const Options& options) {
        {"ipc_namespaces", options.all_namespaces ? "all" : "self"},
        {"capabilities", EffectiveCapabilities()}});
   sigset_t control_signals = BlockControlSignals();
+  RaiseOpenFileLimit();
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the exporter
   SystemdNotifier notifier;
 

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "exporter_process.h"
@@ -120,6 +122,133 @@ TEST(Hostile, GarbageOversizedAndTlsBytesDoNotHurt) {
   // Still serving, and it stops cleanly.
   for (int i = 0; i < 5; ++i) EXPECT_EQ(HttpRequest(port, "GET", "/metrics").status, 200);
   EXPECT_EQ(exporter.Stop(), 0);
+}
+
+// Percent-encoding is not decoded into a match: CivetWeb decodes into a C string, so
+// "/metrics%00junk" used to be served as /metrics and "/%00" as the landing page.
+TEST(Hostile, OnlyExactPathsAreServedWhateverTheEncoding) {
+  ExporterProcess exporter;
+  auto status_of = [&](const std::string& path) {
+    const std::string answer = RawExchange(
+        exporter.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000);
+    return answer.substr(0, 12);
+  };
+  for (const char* path :
+       {"/metrics%00junk", "/%00", "/met%72ics", "/metrics%2F", "/healthz%00", "/%2e%2e/metrics"}) {
+    EXPECT_EQ(status_of(path), "HTTP/1.1 404") << path;
+  }
+  EXPECT_EQ(status_of("/metrics"), "HTTP/1.1 200");
+  EXPECT_EQ(status_of("/metrics?x=%00"), "HTTP/1.1 200");  // the query string is not the path
+  EXPECT_EQ(status_of("/"), "HTTP/1.1 200");
+}
+
+// Framing that two HTTP parsers could read two ways (request smuggling through a proxy) is
+// refused and the connection closed: the request queued behind it is never answered.
+TEST(Hostile, AmbiguousFramingIsRefusedAndTheConnectionClosed) {
+  ExporterProcess exporter({"--web.request-timeout=2s"});
+  const std::string next = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const std::string& framing :
+       {std::string("Content-Length: 0\r\nContent-Length: 5\r\n"),
+        std::string("Transfer-Encoding : chunked\r\n"),
+        std::string("Transfer-Encoding: chunked\r\n"), std::string("Content-Length: 5\r\n")}) {
+    std::string body = framing.find("chunked") != std::string::npos ? "0\r\n\r\n" : "";
+    if (framing == "Content-Length: 5\r\n") body = "12345";
+    const std::string answer =
+        RawExchange(exporter.port(),
+                    "GET /metrics HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n" + body + next, 4000);
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << framing;
+    EXPECT_EQ(answer.find("HTTP/1.1", 1), std::string::npos) << framing << " -> " << answer;
+  }
+  // A lone "Content-Length: 0" is no body: served.
+  const std::string answer = RawExchange(
+      exporter.port(),
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 4000);
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 200");
+}
+
+/// Reads one HTTP response with a Content-Length from `fd`; "" on failure.
+std::string ReadOneResponse(int fd) {
+  std::string data;
+  char buffer[65536];
+  for (;;) {
+    const size_t end = data.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      const size_t at = data.find("Content-Length: ");
+      if (at == std::string::npos || at > end) return "";
+      const size_t length = std::stoul(data.substr(at + 16));
+      if (data.size() >= end + 4 + length) return data;
+    }
+    const ssize_t got = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (got <= 0) return "";
+    data.append(buffer, static_cast<size_t>(got));
+  }
+}
+
+// Requests on a reused (keep-alive) connection: without TCP_NODELAY each response waited
+// ~40 ms for the client's delayed ACK between its header and body writes.
+TEST(Hostile, ReusedConnectionsAnswerWithoutNagleDelays) {
+  ExporterProcess exporter;
+  const int fd = ConnectLoopback(exporter.port());
+  ASSERT_GE(fd, 0);
+  timeval limit{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  constexpr int kRequests = 20;
+  const auto started = Clock::now();
+  for (int i = 0; i < kRequests; ++i) {
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    ASSERT_EQ(ReadOneResponse(fd).substr(0, 12), "HTTP/1.1 200") << "request " << i;
+  }
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  ::close(fd);
+  // 20 Nagle delays would be ~800 ms; without them the whole series takes a few ms. The bound
+  // is far from both, so a loaded machine does not fail it.
+  EXPECT_LT(elapsed.count(), 400) << "20 reused-connection requests took " << elapsed.count()
+                                  << " ms";
+}
+
+/// CPU seconds (user + system) the process has used, from /proc/PID/stat.
+double CpuSecondsOf(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), {});
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// With its file descriptors used up, the accept loop pauses instead of spinning, and the
+// exporter serves again once connections close.
+TEST(Hostile, AcceptLoopDoesNotSpinWhenDescriptorsRunOut) {
+  ExporterProcess exporter({"--web.request-timeout=30s"}, std::nullopt, {},
+                           {"prlimit", "--nofile=64:64", "--"});
+  std::vector<int> idle;
+  for (int i = 0; i < 150; ++i) {  // far more than 64 descriptors' worth, all sending nothing
+    const int fd = ConnectLoopback(exporter.port());
+    if (fd >= 0) idle.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const double before = CpuSecondsOf(exporter.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const double used = CpuSecondsOf(exporter.pid()) - before;
+  for (int fd : idle) ::close(fd);
+  // Spinning took ~0.93 s of CPU a second; paused, a few milliseconds.
+  EXPECT_LT(used, 0.4) << "the exporter used " << used << " s of CPU in 2 s";
+  EXPECT_NE(exporter.Log().find("out of file descriptors"), std::string::npos) << exporter.Log();
+  bool served = false;
+  for (int i = 0; i < 40 && !served; ++i) {
+    try {
+      served = HttpRequest(exporter.port(), "GET", "/metrics", {}, 5000).status == 200;
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
+  EXPECT_TRUE(served);
 }
 
 }  // namespace
