@@ -39,6 +39,8 @@ struct CollectorSettings {
   // The paths above lead through another namespace's /proc/PID/root: they disappear when that
   // process exits, which is no error (the namespace is read through another process, or is gone).
   bool through_process_root = false;
+  // That /proc/PID/root: the paths above are resolved inside it (see posix_directory.h).
+  std::string process_root;
 
   // --collector.NAME.max-series: per-object series per collector. Totals and limits stay exact
   // whatever the cap; 0 publishes totals and limits only and reads nothing more than they need

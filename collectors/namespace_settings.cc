@@ -1,21 +1,14 @@
 #include "namespace_settings.h"
 
-#include <sys/stat.h>
-
 #include <optional>
 #include <set>
 
+#include "posix_directory.h"
 #include "posix_parsers.h"
 #include "posix_shm_holders.h"
 
 namespace ipc_exporter {
 namespace {
-
-std::optional<dev_t> DeviceOf(const std::string& path) {
-  struct stat info {};
-  if (path.empty() || ::stat(path.c_str(), &info) != 0) return std::nullopt;
-  return info.st_dev;
-}
 
 /// The mqueue mount that `mountinfo` (below the proc root) names, prefixed by `root`.
 std::string MqueueDirectory(const ProcFs& proc, const std::string& mountinfo,
@@ -30,9 +23,11 @@ std::string MqueueDirectory(const ProcFs& proc, const std::string& mountinfo,
   }
 }
 
-/// The filesystem at `path` if no earlier namespace has claimed it; claims it.
-std::optional<dev_t> Claim(const std::string& path, std::set<dev_t>* claimed) {
-  std::optional<dev_t> device = DeviceOf(path);
+/// The filesystem at `path` (resolved as the collectors will: inside the namespace's root, and
+/// only on `filesystem` there) if no earlier namespace has claimed it; claims it.
+std::optional<dev_t> Claim(const std::string& path, const CollectorSettings& settings,
+                           PosixFilesystem filesystem, std::set<dev_t>* claimed) {
+  std::optional<dev_t> device = DirectoryDevice(path, settings, filesystem);
   if (!device || !claimed->insert(*device).second) return std::nullopt;
   return device;
 }
@@ -49,23 +44,28 @@ std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
     CollectorSettings own = base;
     if (space.inode != census.self_inode) own.ipc_namespace = space.inode;
     if (space.inode == census.self_inode) {
-      Claim(base.dev_shm, &claimed_shm);
-      Claim(MqueueDirectory(proc, base.mqueue_mountinfo, ""), &claimed_mqueue);
+      Claim(base.dev_shm, own, PosixFilesystem::kTmpfs, &claimed_shm);
+      Claim(MqueueDirectory(proc, base.mqueue_mountinfo, ""), own, PosixFilesystem::kMqueue,
+            &claimed_mqueue);
     } else if (space.pid == 0) {
       own.dev_shm.clear();
       own.mqueue_mountinfo.clear();
     } else {
       const std::string root = proc.PathOf(std::to_string(space.pid) + "/root");
       own.through_process_root = true;
+      own.process_root = root;
       own.dev_shm = root + "/dev/shm";
-      if (std::optional<dev_t> device = Claim(own.dev_shm, &claimed_shm)) {
+      if (std::optional<dev_t> device =
+              Claim(own.dev_shm, own, PosixFilesystem::kTmpfs, &claimed_shm)) {
         other_shm_devices.push_back(*device);
       } else {
         own.dev_shm.clear();
       }
       own.mqueue_mountinfo.clear();  // found here, once
       std::string mqueue = MqueueDirectory(proc, std::to_string(space.pid) + "/mountinfo", root);
-      if (Claim(mqueue, &claimed_mqueue)) own.mqueue_directory = std::move(mqueue);
+      if (Claim(mqueue, own, PosixFilesystem::kMqueue, &claimed_mqueue)) {
+        own.mqueue_directory = std::move(mqueue);
+      }
     }
     settings.push_back(std::move(own));
   }

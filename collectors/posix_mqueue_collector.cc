@@ -10,6 +10,7 @@
 #include "kernel_limits.h"
 #include "object_families.h"
 #include "posix_collectors.h"
+#include "posix_directory.h"
 #include "posix_parsers.h"
 #include "series_cap.h"
 
@@ -107,27 +108,32 @@ class PosixMqueueCollector final : public Collector {
 
   std::vector<PosixQueue> ReadQueues(const std::string& mount, CollectReport& report) {
     std::vector<std::string> files;
-    if (DIR* listing = ::opendir(mount.c_str())) {
-      while (const dirent* entry = ::readdir(listing)) {
-        if (entry->d_name[0] != '.') files.emplace_back(entry->d_name);
-      }
-      ::closedir(listing);
-    } else if (!GoneWithItsProcess(errno, context_.settings)) {
-      report.errors.push_back("cannot list " + mount + ": " + std::strerror(errno));
+    DIR* listing = nullptr;
+    try {
+      listing = OpenPosixDirectory(mount, context_.settings, PosixFilesystem::kMqueue);
+    } catch (const std::exception& error) {
+      report.errors.push_back(error.what());
+    }
+    if (listing == nullptr) return {};
+    while (const dirent* entry = ::readdir(listing)) {
+      if (entry->d_name[0] != '.') files.emplace_back(entry->d_name);
     }
     std::sort(files.begin(), files.end());
     std::vector<PosixQueue> queues;
+    const int directory = ::dirfd(listing);
     for (const std::string& file : files) {
-      const std::string path = mount + "/" + file;
       struct stat info {};
-      if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;  // gone
+      if (::fstatat(directory, file.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 ||
+          !S_ISREG(info.st_mode)) {
+        continue;  // gone
+      }
       PosixQueue queue{"/" + file,   info.st_uid, info.st_gid, static_cast<uint32_t>(info.st_mode),
                        std::nullopt, std::nullopt};
       if (context_.settings.posix_mqueue_max_series == 0) {  // the count needs no more
         queues.push_back(queue);
         continue;
       }
-      if (!ReadQsize(path, &queue.bytes, report)) continue;  // removed since the listing
+      if (!ReadQsize(directory, mount, file, &queue.bytes, report)) continue;  // removed since
       MqueueAttributes attributes;
       SyscallResult result = context_.syscalls.ReadMqueueAttributes(queue.name, &attributes);
       if (result.outcome == SyscallOutcome::kGone) continue;
@@ -137,15 +143,17 @@ class PosixMqueueCollector final : public Collector {
       }
       queues.push_back(queue);
     }
+    ::closedir(listing);
     return queues;
   }
 
   /// Reads QSIZE from the queue's file into `bytes` (left nullopt when the file may not be
   /// read: another user's queue without read permission). False if the queue is gone. Other
   /// failures are reported.
-  static bool ReadQsize(const std::string& path, std::optional<uint64_t>* bytes,
-                        CollectReport& report) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  static bool ReadQsize(int directory, const std::string& mount, const std::string& file,
+                        std::optional<uint64_t>* bytes, CollectReport& report) {
+    const std::string path = mount + "/" + file;
+    int fd = ::openat(directory, file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
       if (errno == ENOENT) return false;
       if (errno != EACCES && errno != EPERM) {

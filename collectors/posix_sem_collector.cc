@@ -10,6 +10,7 @@
 
 #include "object_families.h"
 #include "posix_collectors.h"
+#include "posix_directory.h"
 #include "posix_parsers.h"
 #include "series_cap.h"
 
@@ -33,7 +34,7 @@ class PosixSemCollector final : public Collector {
 
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     const std::string& dir = context_.settings.dev_shm;
-    DIR* listing = OpenPosixDirectory(dir, context_.settings);
+    DIR* listing = OpenPosixDirectory(dir, context_.settings, PosixFilesystem::kTmpfs);
     if (listing == nullptr) return;
     std::vector<std::string> files;
     while (const dirent* entry = ::readdir(listing)) {

@@ -9,6 +9,7 @@
 
 #include "object_families.h"
 #include "posix_collectors.h"
+#include "posix_directory.h"
 #include "posix_shm_holders.h"
 #include "process_table.h"
 #include "series_cap.h"
@@ -35,7 +36,7 @@ class PosixShmCollector final : public Collector {
 
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     const std::string& dir = context_.settings.dev_shm;
-    DIR* listing = OpenPosixDirectory(dir, context_.settings);
+    DIR* listing = OpenPosixDirectory(dir, context_.settings, PosixFilesystem::kTmpfs);
     if (listing == nullptr) return;
     std::vector<SharedObject> objects;
     while (const dirent* entry = ::readdir(listing)) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "exporter_process.h"
@@ -397,6 +398,51 @@ TEST(IpcNamespaces, ANonRootUserWithTheDocumentedCapabilitiesCollectsEveryNamesp
             "8")
       << "a root-only (0600) array read in the child's namespace with CAP_IPC_OWNER";
   EXPECT_EQ(FindSample(s, "ipc_exporter_ipc_namespaces_skipped", {{"reason", "denied"}}), "0");
+}
+
+// The attack of issue 13 item 8: nobody makes a user, IPC and mount namespace, mounts a tmpfs
+// on /dev and points /dev/shm at a host directory only root may read. The exporter, root with
+// --ipc.namespaces=all, used to follow the link from its own root and publish that directory.
+TEST(IpcNamespaces, ANamespacesDevShmCannotPointTheExporterAtHostDirectories) {
+  const std::string tag = std::to_string(::getpid());
+  const std::string secret = "/var/lib/ipc_secret_" + tag;
+  std::filesystem::create_directories(secret);
+  ::chmod(secret.c_str(), 0700);
+  std::ofstream(secret + "/top_secret_" + tag) << "x";
+  const std::string script =
+      "mount -t tmpfs none /dev && ln -s " + secret + " /dev/shm && exec sleep 60";
+  ChildProcess attacker([&] {
+    // nobody, then a user namespace of its own in which it may mount.
+    std::vector<const char*> argv = {
+        "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "unshare", "-Urim", "sh",
+        "-c",      script.c_str(),  nullptr};
+    ::execvp(argv[0], const_cast<char* const*>(argv.data()));
+  });
+  // The namespace exists once the shell runs in it: its /proc/PID/ns/ipc differs from ours.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::error_code error;
+        const std::string mine = std::filesystem::read_symlink("/proc/self/ns/ipc", error);
+        const std::string its = std::filesystem::read_symlink(
+            "/proc/" + std::to_string(attacker.pid()) + "/ns/ipc", error);
+        const std::string dev_shm = std::filesystem::read_symlink(
+            "/proc/" + std::to_string(attacker.pid()) + "/root/dev/shm", error);
+        return !error && its != mine && dev_shm == secret;
+      },
+      10000))
+      << "the attacker's namespace did not come up";
+  ExporterProcess exporter({"--ipc.namespaces=all"});
+  HttpResponse response = HttpRequest(exporter.port(), "GET", "/metrics");
+  std::filesystem::remove_all(secret);
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(response.body.find("top_secret_" + tag), std::string::npos)
+      << "a root-only host directory was published";
+  // The attacker's namespace is listed, its /dev/shm just has nothing in it.
+  const std::string attacker_namespace =
+      std::to_string(NamespaceOf(std::to_string(attacker.pid())));
+  std::vector<ParsedSample> s = ParseExposition(response.body);
+  EXPECT_TRUE(
+      FindSample(s, "ipc_namespace_info", {{"ipc_namespace", attacker_namespace}}).has_value());
 }
 
 }  // namespace

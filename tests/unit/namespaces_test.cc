@@ -9,7 +9,6 @@
 #include "exposition_writer.h"
 #include "ipc_namespaces.h"
 #include "mountinfo.h"
-#include "posix_collectors.h"
 #include "posix_shm_holders.h"
 
 namespace ipc_exporter {
@@ -156,18 +155,6 @@ TEST(MappedInodes, FilesOfTheOneDeviceEachOnce) {
   std::vector<FileId> expected = {{shm, 17}, {shm, 4242}, {other, 99}};
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(ParseMappedFiles(maps, both), expected);
-}
-
-TEST(PosixDirectory, AnExitedProcesssRootIsNoErrorButAMissingDevShmIs) {
-  const std::string gone = "/proc/2147483647/root/dev/shm";  // above pid_max: never a process
-  CollectorSettings through_root;
-  through_root.through_process_root = true;
-  EXPECT_EQ(OpenPosixDirectory(gone, through_root), nullptr);
-  EXPECT_THROW(OpenPosixDirectory(gone, CollectorSettings{}), std::runtime_error);
-  EXPECT_EQ(OpenPosixDirectory("", CollectorSettings{}), nullptr);  // another namespace's
-  DIR* here = OpenPosixDirectory(".", CollectorSettings{});
-  ASSERT_NE(here, nullptr);
-  ::closedir(here);
 }
 
 }  // namespace
