@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstring>
 #include <map>
+#include <tuple>
 
 #include "mountinfo.h"
 #include "process_stat.h"
@@ -176,6 +177,29 @@ IpcNamespaceCensus FindIpcNamespaces(const ProcFs& proc) {
     if (inode != *self) census.namespaces.push_back(std::move(space));
   }
   return census;
+}
+
+uint64_t LimitIpcNamespaces(IpcNamespaceCensus* census, size_t max_others) {
+  std::vector<IpcNamespace>& spaces = census->namespaces;
+  if (spaces.size() <= max_others + 1) return 0;
+  std::vector<size_t> others;
+  for (size_t i = 1; i < spaces.size(); ++i) others.push_back(i);
+  std::stable_sort(others.begin(), others.end(), [&](size_t a, size_t b) {
+    const IpcNamespace& x = spaces[a];
+    const IpcNamespace& y = spaces[b];
+    return std::make_tuple(x.container_id.empty(), x.pid == 0, x.pid) <
+           std::make_tuple(y.container_id.empty(), y.pid == 0, y.pid);
+  });
+  std::vector<bool> keep(spaces.size(), false);
+  keep[0] = true;
+  for (size_t k = 0; k < max_others; ++k) keep[others[k]] = true;
+  std::vector<IpcNamespace> kept;
+  for (size_t i = 0; i < spaces.size(); ++i) {
+    if (keep[i]) kept.push_back(std::move(spaces[i]));
+  }
+  const uint64_t left_out = spaces.size() - kept.size();
+  spaces = std::move(kept);
+  return left_out;
 }
 
 }  // namespace ipc_exporter

@@ -26,6 +26,13 @@ struct IpcNamespaceCensus {
   uint64_t unreadable_processes = 0;     // whose /proc/PID/ns/ipc we may not read
 };
 
+/// Keeps the exporter's own namespace (first) and at most `max_others` of the rest, containers
+/// first (a recognisable container id), then namespaces with a process before those kept by a
+/// bind mount only, then the lowest pids: namespaces anyone can make with `unshare -Ui` must not
+/// crowd out the containers an operator runs. The kept ones stay in census order; returns how
+/// many were left out. Pure.
+uint64_t LimitIpcNamespaces(IpcNamespaceCensus* census, size_t max_others);
+
 /// The inode of an nsfs link text such as "ipc:[4026531839]"; nullopt for anything else. Pure.
 std::optional<uint64_t> ParseIpcNamespaceLink(std::string_view link);
 

@@ -32,6 +32,16 @@ std::optional<dev_t> Claim(const std::string& path, const CollectorSettings& set
   return device;
 }
 
+/// Gives the namespace `1 / ways` of every per-object series cap (rounded down: 0 publishes
+/// totals and limits only).
+void ShareMaxSeries(CollectorSettings* settings, size_t ways) {
+  for (uint64_t* cap : {&settings->shm_max_series, &settings->sem_max_series,
+                        &settings->msg_max_series, &settings->posix_shm_max_series,
+                        &settings->posix_sem_max_series, &settings->posix_mqueue_max_series}) {
+    *cap /= ways;
+  }
+}
+
 }  // namespace
 
 std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
@@ -40,9 +50,13 @@ std::vector<CollectorSettings> SettingsPerNamespace(const ProcFs& proc,
   std::set<dev_t> claimed_shm, claimed_mqueue;
   std::vector<CollectorSettings> settings;
   std::vector<dev_t> other_shm_devices;  // the other namespaces' own /dev/shm filesystems
+  const size_t others = census.namespaces.empty() ? 0 : census.namespaces.size() - 1;
   for (const IpcNamespace& space : census.namespaces) {
     CollectorSettings own = base;
-    if (space.inode != census.self_inode) own.ipc_namespace = space.inode;
+    if (space.inode != census.self_inode) {
+      own.ipc_namespace = space.inode;
+      ShareMaxSeries(&own, others);
+    }
     if (space.inode == census.self_inode) {
       Claim(base.dev_shm, own, PosixFilesystem::kTmpfs, &claimed_shm);
       Claim(MqueueDirectory(proc, base.mqueue_mountinfo, ""), own, PosixFilesystem::kMqueue,

@@ -164,7 +164,9 @@ int Run(const Options& options) {
                            [] { return static_cast<int64_t>(std::time(nullptr)); }};
   Scraper::CollectorFactories factories = EnabledCollectorFactories(options, context);
   Scraper scraper(CreateCollectors(options, factories), /*process_metrics=*/!options.once);
-  if (options.all_namespaces) scraper.CollectAllNamespaces(std::move(factories));
+  if (options.all_namespaces) {
+    scraper.CollectAllNamespaces(std::move(factories), options.max_other_namespaces);
+  }
 
   const std::chrono::seconds scrape_timeout(options.scrape_timeout_seconds);
   if (options.once) {

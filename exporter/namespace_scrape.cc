@@ -30,9 +30,10 @@ void CollectNamespace(const Scraper::CollectorFactories& factories,
 }  // namespace
 
 NamespacesScrape CollectOtherNamespaces(const Scraper::CollectorFactories& factories,
-                                        const std::vector<std::string>& names) {
+                                        const std::vector<std::string>& names, size_t max_others) {
   NamespacesScrape scrape;
   scrape.census = FindIpcNamespaces(factories.context.proc);
+  scrape.over_limit = LimitIpcNamespaces(&scrape.census, max_others);
   const std::vector<IpcNamespace>& spaces = scrape.census.namespaces;
   const std::vector<CollectorSettings> settings =
       SettingsPerNamespace(factories.context.proc, scrape.census, factories.context.settings);
@@ -59,6 +60,7 @@ NamespacesScrape CollectOtherNamespaces(const Scraper::CollectorFactories& facto
 
 SkippedNamespaces CountSkippedNamespaces(const NamespacesScrape& scrape) {
   SkippedNamespaces skipped;
+  skipped.limit = scrape.over_limit;
   for (size_t i = 1; i < scrape.joined.size(); ++i) {
     switch (scrape.joined[i].outcome) {
       case SyscallOutcome::kOk:
@@ -100,15 +102,17 @@ void WriteNamespaceFamilies(ExpositionWriter& out, const NamespacesScrape& scrap
                uint64_t{1});
   }
   out.Family("ipc_namespaces", "Number of IPC namespaces on the host (/proc/PID/ns/ipc).");
-  out.Sample({}, count);
+  out.Sample({}, count + scrape.over_limit);
 
   const SkippedNamespaces skipped = CountSkippedNamespaces(scrape);
   out.Family("ipc_exporter_ipc_namespaces_skipped",
              "IPC namespaces the last scrape did not collect: denied (setns needs CAP_SYS_ADMIN), "
-             "vanished (gone before they were joined) or failed.");
+             "vanished (gone before they were joined), failed, or beyond --ipc.namespaces.max "
+             "(limit).");
   out.Sample({{"reason", "denied"}}, skipped.denied);
   out.Sample({{"reason", "vanished"}}, skipped.vanished);
   out.Sample({{"reason", "failed"}}, skipped.failed);
+  out.Sample({{"reason", "limit"}}, skipped.limit);
   out.Family("ipc_exporter_ipc_namespace_processes_unreadable",
              "Processes whose IPC namespace the last scrape could not see: reading "
              "/proc/PID/ns/ipc of another user's process needs CAP_SYS_PTRACE.");

@@ -16,20 +16,23 @@ struct NamespacesScrape {
   IpcNamespaceCensus census;
   std::vector<SyscallResult> joined;            // setns into each namespace
   std::vector<std::vector<CollectorRun>> runs;  // [namespace][collector], empty if not joined
+  uint64_t over_limit = 0;  // found but left out of `census` by --ipc.namespaces.max
 };
 
 /// Finds the host's IPC namespaces and collects every one but the exporter's own, each on a
 /// thread of its own that joins it with setns (the rest of the process stays where it is), a
 /// few at a time. A namespace that is gone by then is skipped; one that cannot be joined (no
-/// CAP_SYS_ADMIN) is recorded as denied. Throws ProcFsError if the proc root cannot be read.
+/// CAP_SYS_ADMIN) is recorded as denied. At most `max_others` are collected (see
+/// LimitIpcNamespaces). Throws ProcFsError if the proc root cannot be read.
 NamespacesScrape CollectOtherNamespaces(const Scraper::CollectorFactories& factories,
-                                        const std::vector<std::string>& names);
+                                        const std::vector<std::string>& names, size_t max_others);
 
 /// The namespaces other than the exporter's own that a scrape did not collect, by reason.
 struct SkippedNamespaces {
   uint64_t denied = 0;    // setns refused: no CAP_SYS_ADMIN
   uint64_t vanished = 0;  // gone before it was joined
   uint64_t failed = 0;    // any other error, or no thread to be had
+  uint64_t limit = 0;     // beyond --ipc.namespaces.max
 };
 SkippedNamespaces CountSkippedNamespaces(const NamespacesScrape& scrape);
 

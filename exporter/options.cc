@@ -85,6 +85,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
                "(ipc_posix_shm_object_mapped_processes, _orphaned), from every process's "
                "/proc/PID/maps and fd; needs CAP_SYS_PTRACE for other users' processes.");
   std::string namespaces = "self";
+  app.add_option("--ipc.namespaces.max", options.max_other_namespaces,
+                 "With --ipc.namespaces=all: most namespaces collected besides the exporter's own, "
+                 "containers first, then the lowest pids (the rest are counted as skipped); they "
+                 "share one --collector.NAME.max-series between them.")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--ipc.namespaces", namespaces,
                  "Which IPC namespaces to collect: self (the exporter's own) or all (every "
                  "container's too, each series labelled ipc_namespace; needs CAP_SYS_ADMIN and "

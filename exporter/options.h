@@ -32,6 +32,7 @@ struct Options {
   bool systemd_socket = false;  // serve the socket systemd passed instead of listen addresses
   int64_t request_timeout_seconds = 10;
   int64_t scrape_timeout_seconds = 30;  // --web.scrape-timeout
+  uint64_t max_other_namespaces = 100;  // --ipc.namespaces.max
   std::string web_config_file;          // --web.config.file, empty for none
   bool shm_attachers = false;
   bool posix_shm_processes = false;  // --collector.posix_shm.processes

@@ -160,7 +160,7 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
     std::vector<std::string> names;
     for (const NamedCollector& c : collectors_) names.push_back(c.name);
     try {
-      namespaces = CollectOtherNamespaces(*all_namespaces_, names);
+      namespaces = CollectOtherNamespaces(*all_namespaces_, names, max_other_namespaces_);
       own_label = NamespaceLabel(namespaces->census.self_inode);
     } catch (const std::exception& error) {
       Log(LogLevel::kError, "cannot list IPC namespaces, collecting the exporter's own only",

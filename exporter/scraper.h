@@ -101,9 +101,11 @@ class Scraper {
 
   /// --ipc.namespaces=all: from now on every scrape also collects each other IPC namespace of
   /// the host, on a thread of its own that joins it, with collectors made by `factories`; every
-  /// series is labelled `ipc_namespace`. Set before the first scrape.
-  void CollectAllNamespaces(CollectorFactories factories) {
+  /// series is labelled `ipc_namespace`; at most `max_others` besides the exporter's own.
+  /// Set before the first scrape.
+  void CollectAllNamespaces(CollectorFactories factories, size_t max_others) {
     all_namespaces_ = std::make_unique<CollectorFactories>(std::move(factories));
+    max_other_namespaces_ = max_others;
   }
 
   /// Writes families of the caller's (the HTTP server's request counters) after the exporter's
@@ -164,6 +166,7 @@ class Scraper {
   bool process_metrics_;
   std::function<void(ExpositionWriter&)> extra_metrics_;
   std::unique_ptr<CollectorFactories> all_namespaces_;  // null: the exporter's namespace only
+  size_t max_other_namespaces_ = 0;
   // Namespaces denied plus processes unreadable in the last scrape, to log changes only.
   std::atomic<uint64_t> namespaces_hidden_{0};
   // Objects with pids outside the exporter's pid namespace in the last scrape, likewise.

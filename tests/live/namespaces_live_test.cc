@@ -18,6 +18,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <set>
 
 #include "exporter_process.h"
 #include "exposition.h"
@@ -443,6 +445,43 @@ TEST(IpcNamespaces, ANamespacesDevShmCannotPointTheExporterAtHostDirectories) {
   std::vector<ParsedSample> s = ParseExposition(response.body);
   EXPECT_TRUE(
       FindSample(s, "ipc_namespace_info", {{"ipc_namespace", attacker_namespace}}).has_value());
+}
+
+// Many namespaces made by an unprivileged user: beyond --ipc.namespaces.max they are only
+// counted, so the body does not grow with them (301 such namespaces once made 8,317 samples).
+TEST(IpcNamespaces, NamespacesBeyondTheLimitAreCountedNotCollected) {
+  constexpr int kMade = 30;
+  std::vector<std::unique_ptr<ChildProcess>> made;
+  for (int i = 0; i < kMade; ++i) {
+    made.push_back(std::make_unique<ChildProcess>([] {
+      const char* argv[] = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                            "unshare", "-Ui",           "sleep",         "60",
+                            nullptr};
+      ::execvp(argv[0], const_cast<char* const*>(argv));
+    }));
+  }
+  const uint64_t mine = NamespaceOf("self");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& child : made) {
+          if (NamespaceOf(std::to_string(child->pid())) == mine) return false;
+        }
+        return true;
+      },
+      10000));
+  ExporterProcess exporter({"--ipc.namespaces=all", "--ipc.namespaces.max=5"});
+  HttpResponse response = HttpRequest(exporter.port(), "GET", "/metrics");
+  ASSERT_EQ(response.status, 200);
+  std::vector<ParsedSample> s = ParseExposition(response.body);
+  std::set<std::string> labelled;
+  for (const ParsedSample& sample : s) {
+    auto label = sample.labels.find("ipc_namespace");
+    if (label != sample.labels.end()) labelled.insert(label->second);
+  }
+  EXPECT_LE(labelled.size(), 6u) << "the own namespace and at most 5 others";
+  EXPECT_GE(std::stoi(*FindSample(s, "ipc_exporter_ipc_namespaces_skipped", {{"reason", "limit"}})),
+            kMade - 5);
+  EXPECT_GE(std::stoi(*FindSample(s, "ipc_namespaces")), kMade + 1);
 }
 
 }  // namespace

@@ -38,6 +38,8 @@ class ProbeCollector final : public Collector {
     out.Sample({}, static_cast<uint64_t>(threads.size()));
     out.Family("probe_dev_shm_given", "1 if a /dev/shm was given.");
     out.Sample({}, uint64_t{context_.settings.dev_shm.empty() ? 0u : 1u});
+    out.Family("probe_shm_max_series", "The --collector.shm.max-series it was given.");
+    out.Sample({}, context_.settings.shm_max_series);
   }
 
  private:
@@ -95,7 +97,7 @@ TEST_F(NamespaceScrape, JoinsEachOtherNamespaceAndSkipsThoseThatCannotBe) {
   std::vector<Scraper::NamedCollector> collectors;
   collectors.push_back({"probe", CreateProbe(context)});
   Scraper scraper(std::move(collectors), /*process_metrics=*/false);
-  scraper.CollectAllNamespaces({{CreateProbe}, context});
+  scraper.CollectAllNamespaces({{CreateProbe}, context}, 100);
   const std::string body = scraper.Scrape()->Joined();
   std::vector<testing::ParsedSample> s = testing::ParseExposition(body);
 
@@ -142,6 +144,44 @@ TEST_F(NamespaceScrape, JoinsEachOtherNamespaceAndSkipsThoseThatCannotBe) {
             "1");
 }
 
+// Namespaces anyone can make must not multiply the series: the other namespaces share one
+// max-series, and beyond --ipc.namespaces.max they are only counted, containers kept first.
+TEST_F(NamespaceScrape, OtherNamespacesShareOneSeriesCapAndAreLimitedInNumber) {
+  ProcFs proc(root_.string());
+  testing::FakeIpcSyscalls syscalls;
+  testing::FakeAccountNames names;
+  CollectorContext context = testing::FixtureContext(proc, syscalls, names);
+  context.settings.shm_max_series = 1000;
+  {
+    std::vector<Scraper::NamedCollector> collectors;
+    collectors.push_back({"probe", CreateProbe(context)});
+    Scraper scraper(std::move(collectors), false);
+    scraper.CollectAllNamespaces({{CreateProbe}, context}, 100);
+    std::vector<testing::ParsedSample> s = testing::ParseExposition(scraper.Scrape()->Joined());
+    EXPECT_EQ(testing::FindSample(s, "probe_shm_max_series", {{"ipc_namespace", "100"}}), "1000");
+    for (const char* other : {"200", "300", "400", "500"}) {  // four others share 1000
+      EXPECT_EQ(testing::FindSample(s, "probe_shm_max_series", {{"ipc_namespace", other}}), "250")
+          << other;
+    }
+    EXPECT_EQ(testing::FindSample(s, "ipc_exporter_ipc_namespaces_skipped", {{"reason", "limit"}}),
+              "0");
+  }
+  syscalls.joined_namespaces.clear();
+  std::vector<Scraper::NamedCollector> collectors;
+  collectors.push_back({"probe", CreateProbe(context)});
+  Scraper scraper(std::move(collectors), false);
+  scraper.CollectAllNamespaces({{CreateProbe}, context}, 1);
+  std::vector<testing::ParsedSample> s = testing::ParseExposition(scraper.Scrape()->Joined());
+  // The container's namespace is the one kept, with the whole shared cap.
+  EXPECT_EQ(testing::FindSample(s, "probe_shm_max_series", {{"ipc_namespace", "200"}}), "1000");
+  EXPECT_EQ(testing::FindSamples(s, "probe_shm_max_series").size(), 2u);
+  EXPECT_EQ(testing::FindSamples(s, "ipc_namespace_info").size(), 2u);
+  EXPECT_EQ(testing::FindSample(s, "ipc_exporter_ipc_namespaces_skipped", {{"reason", "limit"}}),
+            "3");
+  EXPECT_EQ(testing::FindSample(s, "ipc_namespaces"), "5");
+  EXPECT_EQ(syscalls.joined_namespaces, (std::vector<std::string>{proc.PathOf("20/ns/ipc")}));
+}
+
 TEST_F(NamespaceScrape, WithoutTheOwnNamespaceLinkTheOwnNamespaceIsStillCollected) {
   fs::remove(root_ / "thread-self" / "ns" / "ipc");
   ProcFs proc(root_.string());
@@ -151,7 +191,7 @@ TEST_F(NamespaceScrape, WithoutTheOwnNamespaceLinkTheOwnNamespaceIsStillCollecte
   std::vector<Scraper::NamedCollector> collectors;
   collectors.push_back({"probe", CreateProbe(context)});
   Scraper scraper(std::move(collectors), /*process_metrics=*/false);
-  scraper.CollectAllNamespaces({{CreateProbe}, context});
+  scraper.CollectAllNamespaces({{CreateProbe}, context}, 100);
   std::vector<testing::ParsedSample> s = testing::ParseExposition(scraper.Scrape()->Joined());
   EXPECT_EQ(testing::FindSample(s, "probe_dev_shm_given"), "1");
   EXPECT_TRUE(syscalls.joined_namespaces.empty());

@@ -157,5 +157,25 @@ TEST(MappedInodes, FilesOfTheOneDeviceEachOnce) {
   EXPECT_EQ(ParseMappedFiles(maps, both), expected);
 }
 
+TEST(LimitIpcNamespaces, KeepsTheOwnThenContainersThenProcessesThenLowestPids) {
+  IpcNamespaceCensus census;
+  census.self_inode = 1;
+  census.namespaces = {
+      {1, "/proc/1/ns/ipc", 1, "init", ""},   {2, "/proc/900/ns/ipc", 900, "sh", ""},
+      {3, "/run/ipcns/x", 0, "", ""},         {4, "/proc/50/ns/ipc", 50, "postgres", "abc"},
+      {5, "/proc/40/ns/ipc", 40, "cron", ""}, {6, "/proc/60/ns/ipc", 60, "nginx", "def"}};
+  IpcNamespaceCensus limited = census;
+  EXPECT_EQ(LimitIpcNamespaces(&limited, 3), 2u);
+  std::vector<uint64_t> kept;
+  for (const IpcNamespace& space : limited.namespaces) kept.push_back(space.inode);
+  EXPECT_EQ(kept, (std::vector<uint64_t>{1, 4, 5, 6}));  // census order, own first
+  limited = census;
+  EXPECT_EQ(LimitIpcNamespaces(&limited, 0), 5u);
+  EXPECT_EQ(limited.namespaces.size(), 1u);
+  limited = census;
+  EXPECT_EQ(LimitIpcNamespaces(&limited, 5), 0u);
+  EXPECT_EQ(limited.namespaces.size(), 6u);
+}
+
 }  // namespace
 }  // namespace ipc_exporter

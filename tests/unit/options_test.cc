@@ -95,6 +95,7 @@ TEST(ParseCommandLine, EveryBadFlagOrValueExitsTwoWithOneLine) {
       {"--collector.posix_shm.processes", {"--collector.posix_shm.processes=maybe"}},
       {"--collector.shm.attachers", {"--collector.shm.attachers=maybe"}},
       {"--ipc.namespaces", {"--ipc.namespaces=some"}},
+      {"--ipc.namespaces.max", {"--ipc.namespaces.max=-1"}},
       {"--log.format", {"--log.format=xml"}},
       {"--log.level", {"--log.level=chatty"}},
       {"--once", {"--once=maybe"}},
