@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -36,6 +37,9 @@ using Headers = std::initializer_list<std::pair<const char*, const char*>>;
 // The configured response headers (http_server_config.headers) of the request being answered on
 // this worker thread: Dispatch sets them, every response below adds them.
 thread_local const std::vector<std::pair<std::string, std::string>>* t_configured_headers = nullptr;
+
+// The longest a response body may take to leave, for this worker thread's request.
+thread_local std::chrono::milliseconds t_body_time_limit{30000};
 
 // TLS settings for CivetWeb's init_ssl callback, which runs inside the CivetServer constructor
 // on the constructing thread.
@@ -70,8 +74,19 @@ int RespondPieces(mg_connection* connection, int status, std::string_view conten
   }
   mg_response_header_send(connection);
   if (head) return status;
+  // In slices, with a deadline for the whole body: each write is bounded by the request
+  // timeout, but a client reading a few bytes at a time would otherwise hold this worker, and
+  // the scrape result it pins, for as long as it likes.
+  constexpr size_t kSlice = 256 * 1024;
+  const auto deadline = std::chrono::steady_clock::now() + t_body_time_limit;
   for (std::string_view piece : pieces) {
-    if (!piece.empty() && mg_write(connection, piece.data(), piece.size()) <= 0) break;
+    for (size_t at = 0; at < piece.size(); at += kSlice) {
+      const std::string_view slice = piece.substr(at, kSlice);
+      if (std::chrono::steady_clock::now() > deadline ||
+          mg_write(connection, slice.data(), slice.size()) <= 0) {
+        return status;  // the client is too slow or gone: CivetWeb closes the connection
+      }
+    }
   }
   return status;
 }
@@ -127,6 +142,34 @@ const char* WhyBodyIsRefused(const mg_request_info& request) {
   return nullptr;
 }
 
+// This process's listening IPv4 sockets bound to `port` (CivetWeb does not hand out its own).
+std::vector<int> ListeningSocketsOnPort(uint16_t port) {
+  std::vector<int> found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    int fd = -1;
+    const std::string name = entry.path().filename().string();
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
+    sockaddr_in local{};
+    socklen_t length = sizeof(local);
+    int listening = 0;
+    socklen_t flag_length = sizeof(listening);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0 &&
+        local.sin_family == AF_INET && ntohs(local.sin_port) == port &&
+        ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &flag_length) == 0 && listening) {
+      found.push_back(fd);
+    }
+  }
+  return found;
+}
+
+// Connections that send nothing are kept by the kernel, not handed to accept(), until their
+// first bytes arrive (or `seconds` pass): idle connections cannot take CivetWeb's workers,
+// which it ties to each accepted connection.
+void DeferAcceptUntilData(int fd, int64_t seconds) {
+  const int value = static_cast<int>(std::max<int64_t>(1, seconds));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &value, sizeof(value));
+}
+
 /// Counts a scrape in flight for as long as it lives.
 class InFlight {
  public:
@@ -144,6 +187,7 @@ class InFlight {
 HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
     : config_(config),
       self_check_token_(RandomToken()),
+      body_time_limit_(std::max<int64_t>(30000, 3 * config.request_timeout_ms)),
       web_(std::make_shared<WebSettings>(config.web)),
       scraper_(scraper) {
   scraper_.SetExtraMetrics([this](ExpositionWriter& out) { WriteRequestCounters(out); });
@@ -161,9 +205,11 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
     ports += address;
     if (tls) ports.push_back('s');  // CivetWeb's mark of an HTTPS port
   }
-  // Enough workers that requests over --web.max-requests reach the handler and get a 503
-  // instead of queueing in the accept backlog.
-  int threads = (config_.max_requests > 0 ? config_.max_requests : 40) + 8;
+  // CivetWeb ties a worker to each connection, for as long as it is open: idle keep-alive
+  // clients and slow senders hold workers too. Enough of them that requests over
+  // --web.max-requests reach the handler and get a 503, and that a few hundred idle or slow
+  // connections leave workers for Prometheus (an idle thread costs ~20 KiB).
+  const int threads = std::max(256, (config_.max_requests > 0 ? config_.max_requests : 40) + 8);
   std::vector<std::string> options = {
       "listening_ports",
       ports,
@@ -175,8 +221,10 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
       std::to_string(config_.request_timeout_ms),
       "enable_keep_alive",
       "yes",
+      // Idle keep-alive connections hold a worker each: a few seconds are enough to reuse a
+      // connection for the next request of a page, and Prometheus scrapes seconds apart.
       "keep_alive_timeout_ms",
-      std::to_string(config_.request_timeout_ms),
+      std::to_string(std::min<int64_t>(config_.request_timeout_ms, 5000)),
       // Request line and headers together; more is answered with an error.
       "max_request_size",
       "16384",
@@ -208,11 +256,18 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
   mg_set_request_handler(const_cast<mg_context*>(server_->getContext()), "/",
                          &HttpServer::HandleRequest, this);
 
+  const int64_t defer_seconds = config_.request_timeout_ms / 1000;
   if (config_.systemd_socket >= 0) {
+    DeferAcceptUntilData(config_.systemd_socket, defer_seconds);
     AdoptSocket(config_.systemd_socket);
     return;
   }
   std::vector<mg_server_port> bound = server_->getListeningPortsFull();
+  for (const mg_server_port& port : bound) {
+    for (int fd : ListeningSocketsOnPort(static_cast<uint16_t>(port.port))) {
+      DeferAcceptUntilData(fd, defer_seconds);
+    }
+  }
   for (size_t i = 0; i < bound.size() && i < config_.listen_addresses.size(); ++i) {
     const std::string& address = config_.listen_addresses[i];
     bound_addresses_.push_back(address.substr(0, address.rfind(':') + 1) +
@@ -227,22 +282,8 @@ void HttpServer::AdoptSocket(int passed_fd) {
   std::vector<mg_server_port> ports = server_->getListeningPortsFull();
   if (ports.size() != 1) throw std::runtime_error("CivetWeb did not open its placeholder socket");
   const uint16_t placeholder_port = static_cast<uint16_t>(ports[0].port);
-  int placeholder_fd = -1;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    int fd = -1;
-    const std::string name = entry.path().filename().string();
-    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
-    sockaddr_in local{};
-    socklen_t length = sizeof(local);
-    int listening = 0;
-    socklen_t flag_length = sizeof(listening);
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
-        local.sin_family != AF_INET || ntohs(local.sin_port) != placeholder_port ||
-        ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &flag_length) != 0 || !listening) {
-      continue;
-    }
-    placeholder_fd = fd;
-  }
+  const std::vector<int> found = ListeningSocketsOnPort(placeholder_port);
+  const int placeholder_fd = found.empty() ? -1 : found.back();
   if (placeholder_fd < 0) throw std::runtime_error("cannot find CivetWeb's listening socket");
   // The passed socket takes over the placeholder's file status flags (CivetWeb's accept loop
   // expects its own blocking mode) and close-on-exec.
@@ -311,6 +352,7 @@ int HttpServer::Dispatch(mg_connection* connection) {
     }
     ~ConfiguredHeaders() { t_configured_headers = nullptr; }
   } configured_headers(*web);
+  t_body_time_limit = body_time_limit_;
   const mg_request_info* request = mg_get_request_info(connection);
   std::string_view method = request->request_method ? request->request_method : "";
   // The raw (decoded, not normalised) path: CivetWeb's cleaned local_uri would turn "//metrics"

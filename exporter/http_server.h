@@ -85,6 +85,8 @@ class HttpServer {
 
   HttpServerConfig config_;
   const std::string self_check_token_;  // random, never leaves the process
+  // The longest a response body may take to leave: 3 request timeouts, at least 30 s.
+  std::chrono::milliseconds body_time_limit_;
   mutable std::mutex web_mutex_;
   std::shared_ptr<WebSettings> web_;
   Scraper& scraper_;

@@ -228,9 +228,14 @@ TEST(Hostile, AcceptLoopDoesNotSpinWhenDescriptorsRunOut) {
   ExporterProcess exporter({"--web.request-timeout=30s"}, std::nullopt, {},
                            {"prlimit", "--nofile=64:64", "--"});
   std::vector<int> idle;
-  for (int i = 0; i < 150; ++i) {  // far more than 64 descriptors' worth, all sending nothing
+  // Far more than 64 descriptors' worth, each sending a first byte (connections that send
+  // nothing are not even accepted: TCP_DEFER_ACCEPT) and then nothing more.
+  for (int i = 0; i < 150; ++i) {
     const int fd = ConnectLoopback(exporter.port());
-    if (fd >= 0) idle.push_back(fd);
+    if (fd < 0) continue;
+    ssize_t sent = ::send(fd, "G", 1, MSG_NOSIGNAL);
+    (void)sent;
+    idle.push_back(fd);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const double before = CpuSecondsOf(exporter.pid());
