@@ -4,6 +4,7 @@
 //
 //   http_attack PORT EXPORTER_PID ATTACK CONNECTIONS RATE_PER_S SECONDS
 //
+// The attack comes from 127.0.0.2, the normal client from 127.0.0.1.
 // ATTACK: idle (connect, send nothing), keepalive (each connection asks /healthz once a
 // second), slowloris (request line, then a header byte every 5 s), slowbody (a POST whose body
 // trickles), slowread (GET /metrics, then read 1 KiB a second with a small receive buffer).
@@ -33,6 +34,12 @@ int Connect(int port, bool small_receive_buffer) {
     int size = 4096;
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
   }
+  // From 127.0.0.2: the attacker is another client than the normal scraper (127.0.0.1), as it
+  // would be on a network.
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  source.sin_addr.s_addr = htonl(0x7f000002);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof(source));
   timeval limit{0, 200000};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));

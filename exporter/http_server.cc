@@ -22,6 +22,7 @@
 #include <string_view>
 #include <thread>
 
+#include "accept_guard.h"
 #include "http_encoding.h"
 #include "landing_page.h"
 #include "logging.h"
@@ -529,6 +530,16 @@ void HttpServer::WriteRequestCounters(ExpositionWriter& out) const {
   out.Sample({{"code", "200"}}, responses_200_.load());
   out.Sample({{"code", "500"}}, responses_500_.load());
   out.Sample({{"code", "503"}}, responses_503_.load());
+  out.Family("ipc_exporter_connections_refused_total",
+             "Connections closed as soon as they were accepted because their client address "
+             "already held --web.max-connections-per-client.",
+             MetricType::kCounter);
+  out.Sample({}, ConnectionsRefusedOverClientLimit());
+  out.Family("ipc_exporter_accept_failures_total",
+             "Connections that could not be accepted for want of file descriptors (each "
+             "pauses the accept loop 100 ms).",
+             MetricType::kCounter);
+  out.Sample({}, AcceptsFailedForDescriptors());
   out.Family("ipc_exporter_auth_busy_refusals_total",
              "Requests answered 503 before their credentials were checked, because as many "
              "bcrypt checks as allowed (half the CPUs) were running; cached credentials are "

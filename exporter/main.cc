@@ -15,6 +15,7 @@
 #include <mutex>
 #include <thread>
 
+#include "accept_guard.h"
 #include "account_names.h"
 #include "build_info.h"
 #include "collector.h"
@@ -220,6 +221,7 @@ int Run(const Options& options) {
     }
     config.systemd_socket = *fd;
   }
+  LimitConnectionsPerClient(options.max_connections_per_client);
   WebConfig web_config = config.web;  // what is in force, for reloads to compare with
   std::unique_ptr<HttpServer> server;
   try {

@@ -50,6 +50,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
                  "Maximum number of scrapes served at once; more get 503. 0 means no limit.")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--web.max-connections-per-client", options.max_connections_per_client,
+                 "Most connections one client address may hold open; more are closed at once "
+                 "(behind a reverse proxy, every client is the proxy's address). 0 means no "
+                 "limit.")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--web.gzip-level", options.gzip_level,
                  "gzip level for clients that accept gzip (1 fastest - 9 smallest).")
       ->capture_default_str()

@@ -33,6 +33,7 @@ struct Options {
   int64_t request_timeout_seconds = 10;
   int64_t scrape_timeout_seconds = 30;  // --web.scrape-timeout
   uint64_t max_other_namespaces = 100;  // --ipc.namespaces.max
+  int max_connections_per_client = 32;  // --web.max-connections-per-client
   std::string web_config_file;          // --web.config.file, empty for none
   bool shm_attachers = false;
   bool posix_shm_processes = false;  // --collector.posix_shm.processes

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "accept_guard.h"
+
 namespace ipc_exporter {
 namespace {
 
@@ -29,6 +31,16 @@ int Connect(const std::string& address, std::chrono::milliseconds timeout) {
   if (::inet_pton(AF_INET, host.c_str(), &target.sin_addr) != 1) return -1;
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
+  // From the target's own address and a port known before connecting, so that the server's
+  // per-client limit can tell this connection from a flood out of the same address.
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  source.sin_addr = target.sin_addr;
+  socklen_t source_length = sizeof(source);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof(source)) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&source), &source_length) == 0) {
+    ExemptSelfCheckSource(source.sin_addr.s_addr, ntohs(source.sin_port));
+  }
   const auto ms = timeout.count();
   timeval limit{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));

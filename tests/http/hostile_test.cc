@@ -36,6 +36,36 @@ int ConnectLoopback(int port) {
   return fd;
 }
 
+/// A connection to 127.0.0.1:`port` from `source` (another loopback address is another client).
+int ConnectFrom(uint32_t source, int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = htonl(source);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval limit{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/// Sends a whole request on `fd` and returns the first bytes of the answer ("" if closed).
+std::string AskHealth(int fd) {
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ssize_t sent = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  (void)sent;
+  char buffer[64] = {};
+  const ssize_t got = ::recv(fd, buffer, sizeof(buffer), 0);
+  return got > 0 ? std::string(buffer, static_cast<size_t>(got)).substr(0, 12) : "";
+}
+
 /// Clients that send a request line and then one header byte at a time, forever (until stopped
 /// or the server closes them): the slowloris attack.
 class Slowloris {
@@ -75,8 +105,11 @@ class Slowloris {
 };
 
 TEST(Hostile, SlowClientsCannotStarveScrapes) {
-  // 2 s to send a request; 8 scrape slots, so 8 + 8 = 16 workers, all taken by 40 slow clients.
-  ExporterProcess exporter({"--web.request-timeout=2s", "--web.max-requests=8"});
+  // Without the per-client limit (as behind a reverse proxy, where every client has the
+  // proxy's address), the request timeout is what frees workers: 2 s to send a request, and
+  // 40 slow clients against the 256 workers' worth of queue.
+  ExporterProcess exporter(
+      {"--web.request-timeout=2s", "--web.max-requests=8", "--web.max-connections-per-client=0"});
   Slowloris attack(exporter.port(), 40);
   ASSERT_EQ(attack.clients(), 40u);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let them occupy the workers
@@ -122,6 +155,38 @@ TEST(Hostile, GarbageOversizedAndTlsBytesDoNotHurt) {
   // Still serving, and it stops cleanly.
   for (int i = 0; i < 5; ++i) EXPECT_EQ(HttpRequest(port, "GET", "/metrics").status, 200);
   EXPECT_EQ(exporter.Stop(), 0);
+}
+
+// One client address holds at most --web.max-connections-per-client connections: the next is
+// closed unanswered, other addresses are served, and closed connections free their places.
+TEST(Hostile, OneClientAddressCannotHoldMoreThanItsShare) {
+  ExporterProcess exporter({"--web.max-connections-per-client=4"});
+  constexpr uint32_t kOther = 0x7f000002;  // 127.0.0.2
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) {
+    const int fd = ConnectFrom(kOther, exporter.port());
+    ASSERT_GE(fd, 0);
+    ssize_t sent = ::send(fd, "G", 1, MSG_NOSIGNAL);  // accepted, and then silent
+    (void)sent;
+    held.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const int fifth = ConnectFrom(kOther, exporter.port());
+  ASSERT_GE(fifth, 0);
+  EXPECT_EQ(AskHealth(fifth), "") << "a fifth connection from 127.0.0.2 was served";
+  ::close(fifth);
+  EXPECT_EQ(HttpRequest(exporter.port(), "GET", "/healthz").status, 200);  // from 127.0.0.1
+  for (int fd : held) ::close(fd);
+  bool served_again = false;
+  for (int i = 0; i < 20 && !served_again; ++i) {
+    const int fd = ConnectFrom(kOther, exporter.port());
+    served_again = fd >= 0 && AskHealth(fd) == "HTTP/1.1 200";
+    if (fd >= 0) ::close(fd);
+    if (!served_again) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(served_again);
+  const std::string body = HttpRequest(exporter.port(), "GET", "/metrics").body;
+  EXPECT_EQ(body.find("ipc_exporter_connections_refused_total 0\n"), std::string::npos) << body;
 }
 
 // Percent-encoding is not decoded into a match: CivetWeb decodes into a C string, so
@@ -225,8 +290,8 @@ double CpuSecondsOf(pid_t pid) {
 // With its file descriptors used up, the accept loop pauses instead of spinning, and the
 // exporter serves again once connections close.
 TEST(Hostile, AcceptLoopDoesNotSpinWhenDescriptorsRunOut) {
-  ExporterProcess exporter({"--web.request-timeout=30s"}, std::nullopt, {},
-                           {"prlimit", "--nofile=64:64", "--"});
+  ExporterProcess exporter({"--web.request-timeout=30s", "--web.max-connections-per-client=0"},
+                           std::nullopt, {}, {"prlimit", "--nofile=64:64", "--"});
   std::vector<int> idle;
   // Far more than 64 descriptors' worth, each sending a first byte (connections that send
   // nothing are not even accepted: TCP_DEFER_ACCEPT) and then nothing more.

@@ -105,6 +105,7 @@ TEST(ParseCommandLine, EveryBadFlagOrValueExitsTwoWithOneLine) {
       {"--web.gzip-level", {"--web.gzip-level=0"}},
       {"--web.listen-address", {"--web.listen-address=[::1]:9100"}},
       {"--web.max-requests", {"--web.max-requests=-1"}},
+      {"--web.max-connections-per-client", {"--web.max-connections-per-client=-1"}},
       {"--web.request-timeout", {"--web.request-timeout=0s"}},
       {"--web.scrape-timeout", {"--web.scrape-timeout=soon"}},
       {"--web.systemd-socket", {"--web.systemd-socket=maybe"}},

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Connection exhaustion at reduced scale, in CI: each attack of bench/http_attack runs from
+# 127.0.0.2 for a few seconds while a normal client on 127.0.0.1 scrapes once a second; every
+# one of its scrapes must succeed within 10 s and the exporter's RSS stay under 64 MiB.
+# (Full scale, with the numbers, in BENCHMARKS.md.) Usage: connection_attacks_test.sh EXPORTER
+# HTTP_ATTACK. Loopback only; the exporter is stopped by its pid.
+set -euo pipefail
+EXPORTER=$(readlink -f "$1")
+ATTACK=$(readlink -f "$2")
+log=$(mktemp)
+exporter_pid=""
+cleanup() {
+  [[ -n "$exporter_pid" ]] && kill "$exporter_pid" 2>/dev/null && wait "$exporter_pid" 2>/dev/null
+  rm -f "$log"
+}
+trap cleanup EXIT
+"$EXPORTER" --web.listen-address=127.0.0.1:0 >"$log" 2>&1 &
+exporter_pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/.*msg=listening address=127.0.0.1:\([0-9]*\).*/\1/p' "$log")
+  [[ -n "$port" ]] && break
+  sleep 0.1
+done
+[[ -n "$port" ]] || { echo "FAIL: the exporter did not start: $(cat "$log")" >&2; exit 1; }
+
+failed=0
+for attack in "idle 200 50" "keepalive 60 60" "slowloris 300 100" "slowbody 300 100" \
+  "slowread 300 100"; do
+  # shellcheck disable=SC2086
+  line=$("$ATTACK" "$port" "$exporter_pid" $attack 6)
+  echo "$line"
+  read -r ok total < <(sed -n 's/.*: \([0-9]*\) of \([0-9]*\) scrapes ok.*/\1 \2/p' <<<"$line")
+  rss=$(sed -n 's/.*peak RSS \([0-9.]*\) MiB.*/\1/p' <<<"$line")
+  if [[ -z "$ok" || "$ok" != "$total" ]]; then
+    echo "FAIL: $attack: a normal scrape failed" >&2
+    failed=1
+  fi
+  if ! awk -v r="$rss" 'BEGIN { exit !(r < 64) }'; then
+    echo "FAIL: $attack: RSS $rss MiB" >&2
+    failed=1
+  fi
+done
+kill -0 "$exporter_pid" || { echo "FAIL: the exporter died" >&2; exit 1; }
+((failed == 0)) || exit 1
+echo "1 passed, 0 failed"
