@@ -480,7 +480,41 @@ void HttpServer::NoteAuthBusy() {
       {{"refused_total", std::to_string(refused)}});
 }
 
+class HttpServer::ClientScrape {
+ public:
+  ClientScrape(HttpServer& server, std::string client)
+      : server_(server), client_(std::move(client)) {
+    const int limit = server_.config_.max_scrapes_per_client;
+    std::lock_guard<std::mutex> lock(server_.client_scrapes_mutex_);
+    int& count = server_.client_scrapes_[client_];
+    admitted_ = limit <= 0 || count < limit;
+    if (admitted_) {
+      ++count;
+    } else if (count == 0) {
+      server_.client_scrapes_.erase(client_);
+    }
+  }
+  ~ClientScrape() {
+    if (!admitted_) return;
+    std::lock_guard<std::mutex> lock(server_.client_scrapes_mutex_);
+    if (--server_.client_scrapes_[client_] == 0) server_.client_scrapes_.erase(client_);
+  }
+  bool admitted() const { return admitted_; }
+
+ private:
+  HttpServer& server_;
+  std::string client_;
+  bool admitted_ = false;
+};
+
 int HttpServer::ServeMetrics(mg_connection* connection, bool head) {
+  ClientScrape client_scrape(*this, mg_get_request_info(connection)->remote_addr);
+  if (!client_scrape.admitted()) {
+    ++responses_429_;
+    return RespondText(connection, 429,
+                       "429 this client already has as many scrapes under way as allowed\n", head,
+                       {{"Retry-After", "1"}});
+  }
   InFlight in_flight(scrapes_in_flight_);
   if (config_.max_requests > 0 && in_flight.count() > config_.max_requests) {
     ++responses_503_;
@@ -530,6 +564,7 @@ void HttpServer::WriteRequestCounters(ExpositionWriter& out) const {
   out.Sample({{"code", "200"}}, responses_200_.load());
   out.Sample({{"code", "500"}}, responses_500_.load());
   out.Sample({{"code", "503"}}, responses_503_.load());
+  out.Sample({{"code", "429"}}, responses_429_.load());
   out.Family("ipc_exporter_connections_refused_total",
              "Connections closed as soon as they were accepted because their client address "
              "already held --web.max-connections-per-client.",

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -22,6 +23,9 @@ struct HttpServerConfig {
   std::vector<std::string> listen_addresses;  // "a.b.c.d:port", port 0 = any free port
   std::string telemetry_path = "/metrics";
   int max_requests = 40;  // concurrent scrapes; 0 = no limit
+  // Concurrent scrapes of one client address; 0 = no limit. Each scrape being sent pins its
+  // result's memory: this keeps slow readers from one address from pinning many.
+  int max_scrapes_per_client = 4;
   int gzip_level = 1;
   // A listening socket passed by systemd, served instead of listen_addresses.
   int systemd_socket = -1;
@@ -70,6 +74,9 @@ class HttpServer {
   void NoteScrapeTimeout();
   void NoteOverload(bool over);
   void NoteAuthBusy();
+  /// Counts a scrape of `client` for as long as it lives; `admitted` is false when the client
+  /// already has max_scrapes_per_client under way (the count is then not kept).
+  class ClientScrape;
   void AdoptSocket(int passed_fd);
   void WriteRequestCounters(ExpositionWriter& out) const;
 
@@ -92,11 +99,14 @@ class HttpServer {
   Scraper& scraper_;
   std::atomic<int> scrapes_in_flight_{0};
   std::atomic<int> requests_in_flight_{0};
+  std::mutex client_scrapes_mutex_;
+  std::map<std::string, int> client_scrapes_;  // scrapes under way by client address
   std::atomic<bool> draining_{false};
   std::atomic<int64_t> scrape_timeout_logged_at_{0};
   std::atomic<uint64_t> responses_200_{0};
   std::atomic<uint64_t> responses_500_{0};
   std::atomic<uint64_t> responses_503_{0};
+  std::atomic<uint64_t> responses_429_{0};
   // Requests refused before their credentials were checked (BasicAuthenticator's kBusy), and
   // when that was last logged (seconds since the epoch).
   std::atomic<uint64_t> auth_busy_{0};

@@ -201,6 +201,8 @@ int Run(const Options& options) {
   config.listen_addresses = options.listen_addresses;
   config.telemetry_path = options.telemetry_path;
   config.max_requests = options.max_requests;
+  // Behind a reverse proxy (no per-client limit) every client is the proxy: no limit either.
+  config.max_scrapes_per_client = options.max_connections_per_client == 0 ? 0 : 4;
   config.gzip_level = options.gzip_level;
   config.request_timeout_ms = options.request_timeout_seconds * 1000;
   config.scrape_timeout_ms = options.scrape_timeout_seconds * 1000;

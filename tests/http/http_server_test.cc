@@ -3,6 +3,9 @@
 #include "http_server.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -105,6 +108,55 @@ TEST(HttpServer, ScrapesOverMaxRequestsGet503AndOverloadIsLoggedOnceEachWay) {
   EXPECT_EQ(CountOf(log, "too many concurrent scrapes"), 1u) << log;
   EXPECT_EQ(CountOf(log, "msg=\"concurrent scrapes below the limit again\" answered_503=4"), 1u)
       << log;
+}
+
+// A request for /metrics from 127.0.0.2, left unread (the answer is read by ReadResponse).
+int SendFromOtherAddress(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = htonl(0x7f000002);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) != 0 ||
+      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+          static_cast<ssize_t>(request.size())) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Each scrape being sent pins its result: one client address (slow readers) may have only so
+// many under way; other addresses are not held back by it.
+TEST(HttpServer, ScrapesPerClientAddressAreLimited) {
+  auto gate = std::make_unique<testing::GateCollector>();
+  testing::GateCollector* gate_view = gate.get();
+  std::vector<Scraper::NamedCollector> collectors;
+  collectors.push_back({"gate", std::move(gate)});
+  Scraper scraper(std::move(collectors), false);
+  HttpServerConfig config;
+  config.listen_addresses = {"127.0.0.1:0"};
+  config.max_scrapes_per_client = 1;
+  HttpServer server(config, scraper);
+  const int port = PortOf(server);
+
+  const int first = testing::SendRequestWithoutReading(port, "/metrics");  // from 127.0.0.1
+  ASSERT_TRUE(gate_view->WaitStarted(1));
+  testing::HttpResponse second = testing::HttpRequest(port, "GET", "/metrics");
+  EXPECT_EQ(second.status, 429);
+  EXPECT_EQ(second.headers["retry-after"], "1");
+  const int other = SendFromOtherAddress(port);
+  ASSERT_GE(other, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  gate_view->Open();
+  EXPECT_EQ(testing::ReadResponse(first).status, 200);
+  EXPECT_EQ(testing::ReadResponse(other).status, 200);
+  EXPECT_EQ(testing::HttpRequest(port, "GET", "/metrics").status, 200);  // the place is free
 }
 
 TEST(HttpServer, DrainingAnswersNewRequests503) {
