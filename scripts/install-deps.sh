@@ -8,11 +8,11 @@ set -euo pipefail
 
 packages=(cmake make g++ pkg-config git
   prometheus-cpp-dev libcivetweb-dev libspdlog-dev libcli11-dev zlib1g-dev libsystemd-dev libcap-dev
-  libssl-dev libyaml-cpp-dev libcrypt-dev)
+  libssl-dev libyaml-cpp-dev libcrypt-dev help2man)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev prometheus util-linux chromium dpkg-dev help2man jq yq
+  packages+=(libgtest-dev libgmock-dev prometheus util-linux chromium dpkg-dev jq yq
     clang libclang-rt-14-dev curl openssl systemd postgresql-15 apache2
-    sslscan testssl.sh)
+    sslscan testssl.sh lintian)
 fi
 
 as_root=()
