@@ -24,7 +24,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -39,8 +38,8 @@ std::atomic<int> max_per_client{0};
 std::atomic<uint64_t> exempt_source{0};
 std::atomic<uint64_t> refused_over_limit{0};
 std::atomic<uint64_t> exhausted_accepts{0};
-std::atomic<int64_t> exhaustion_logged_at{0};
-std::atomic<int64_t> limit_logged_at{0};
+LogThrottle exhaustion_log;
+LogThrottle limit_log;
 
 /// A connection accepted for a client address, while its descriptor is that socket.
 struct Accepted {
@@ -51,15 +50,9 @@ struct Accepted {
 std::mutex accepted_mutex;
 std::vector<Accepted> accepted;
 
-bool DueForLog(std::atomic<int64_t>& logged_at) {
-  const int64_t now = std::time(nullptr);
-  int64_t last = logged_at.load();
-  return now - last >= 60 && logged_at.compare_exchange_strong(last, now);
-}
-
 void NoteExhaustion(int error) {
   const uint64_t count = ++exhausted_accepts;
-  if (DueForLog(exhaustion_logged_at)) {
+  if (exhaustion_log.Due()) {
     Log(LogLevel::kWarn,
         "cannot accept connections: out of file descriptors (raise LimitNOFILE or lower "
         "--web.max-requests); pausing the accept loop 100 ms each time",
@@ -142,7 +135,7 @@ extern "C" int accept(int fd, struct sockaddr* address, socklen_t* length) {
   if (AdmitConnection(accepted_fd)) return accepted_fd;
   ::close(accepted_fd);
   const uint64_t refused = ++refused_over_limit;
-  if (DueForLog(limit_logged_at)) {
+  if (limit_log.Due()) {
     Log(LogLevel::kWarn,
         "a client holds as many connections as --web.max-connections-per-client allows: "
         "closing its next ones at once",

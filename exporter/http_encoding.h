@@ -10,6 +10,9 @@ namespace ipc_exporter {
 /// and gzip not refused explicitly with q=0. Pure.
 bool AcceptsGzip(std::string_view accept_encoding);
 
+/// ASCII case-insensitive equality (header names, tokens). Pure.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
 /// Compresses `data` into a gzip member (RFC 1952) at `level` (1-9). Throws std::runtime_error
 /// if zlib fails.
 std::string GzipCompress(std::string_view data, int level);

@@ -102,17 +102,6 @@ int RespondText(mg_connection* connection, int status, std::string_view text, bo
   return Respond(connection, status, "text/plain; charset=utf-8", text, head, extra_headers);
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // 128 random bits in hex, from the kernel's generator.
 std::string RandomToken() {
   unsigned char bytes[16];
@@ -434,11 +423,7 @@ std::chrono::milliseconds HttpServer::ScrapeTimeoutFor(mg_connection* connection
 }
 
 void HttpServer::NoteScrapeTimeout() {
-  const int64_t now = std::time(nullptr);
-  int64_t logged_at = scrape_timeout_logged_at_.load();
-  if (now - logged_at < 60 || !scrape_timeout_logged_at_.compare_exchange_strong(logged_at, now)) {
-    return;
-  }
+  if (!scrape_timeout_log_.Due()) return;
   Log(LogLevel::kWarn, "a collection outlasted the scrape timeout: answering 503 while it runs",
       {{"running_ms", std::to_string(scraper_.CollectionRunningFor().count())}});
 }
@@ -469,11 +454,7 @@ void HttpServer::NoteOverload(bool over) {
 void HttpServer::NoteAuthBusy() {
   // Counted each time, logged at most once a minute: a flood would otherwise fill the journal.
   const uint64_t refused = ++auth_busy_;
-  const int64_t now = std::time(nullptr);
-  int64_t logged_at = auth_busy_logged_at_.load();
-  if (now - logged_at < 60 || !auth_busy_logged_at_.compare_exchange_strong(logged_at, now)) {
-    return;
-  }
+  if (!auth_busy_log_.Due()) return;
   Log(LogLevel::kWarn,
       "too many credential checks at once: answering 503 to requests whose credentials are not "
       "cached (a flood of wrong or made-up passwords?)",

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "basic_auth.h"
+#include "logging.h"
 #include "scraper.h"
 #include "self_check.h"
 #include "web_config.h"
@@ -102,15 +103,14 @@ class HttpServer {
   std::mutex client_scrapes_mutex_;
   std::map<std::string, int> client_scrapes_;  // scrapes under way by client address
   std::atomic<bool> draining_{false};
-  std::atomic<int64_t> scrape_timeout_logged_at_{0};
+  LogThrottle scrape_timeout_log_;
   std::atomic<uint64_t> responses_200_{0};
   std::atomic<uint64_t> responses_500_{0};
   std::atomic<uint64_t> responses_503_{0};
   std::atomic<uint64_t> responses_429_{0};
-  // Requests refused before their credentials were checked (BasicAuthenticator's kBusy), and
-  // when that was last logged (seconds since the epoch).
+  // Requests refused before their credentials were checked (BasicAuthenticator's kBusy).
   std::atomic<uint64_t> auth_busy_{0};
-  std::atomic<int64_t> auth_busy_logged_at_{0};
+  LogThrottle auth_busy_log_;
   // Overload as last logged, and the 503 count when it began (see NoteOverload).
   std::atomic<bool> overloaded_{false};
   std::atomic<uint64_t> overload_started_at_503_{0};

@@ -164,4 +164,10 @@ void Log(LogLevel level, std::string_view message, const std::vector<LogField>& 
               FormatLogLine(g_format, Timestamp(), level, message, fields));
 }
 
+bool LogThrottle::Due() {
+  const int64_t now = std::time(nullptr);
+  int64_t last = logged_at_.load();
+  return now - last >= 60 && logged_at_.compare_exchange_strong(last, now);
+}
+
 }  // namespace ipc_exporter

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +23,17 @@ void SetUpLogging(std::string_view level, LogFormat format);
 /// Writes one line: a timestamp, the level, `message` and the fields, all escaped.
 /// Thread-safe.
 void Log(LogLevel level, std::string_view message, const std::vector<LogField>& fields = {});
+
+/// Says when a warning that a flood would repeat may be logged again: at most once a minute.
+/// Thread-safe.
+class LogThrottle {
+ public:
+  /// True if nothing was logged through this throttle in the last 60 s (and notes now).
+  bool Due();
+
+ private:
+  std::atomic<int64_t> logged_at_{0};  // seconds since the epoch
+};
 
 /// Formats a line without writing it (for tests).
 std::string FormatLogLine(LogFormat format, std::string_view timestamp, LogLevel level,

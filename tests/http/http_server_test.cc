@@ -24,17 +24,35 @@ int PortOf(const HttpServer& server) {
   return std::stoi(address.substr(address.rfind(':') + 1));
 }
 
+/// An HttpServer on 127.0.0.1 over a Scraper with one GateCollector, which holds every
+/// collection until the test opens it.
+struct GatedServer {
+  explicit GatedServer(HttpServerConfig config) : scraper(Collectors(), false) {
+    config.listen_addresses = {"127.0.0.1:0"};
+    server = std::make_unique<HttpServer>(config, scraper);
+    port = PortOf(*server);
+  }
+  std::vector<Scraper::NamedCollector> Collectors() {
+    auto owned = std::make_unique<testing::GateCollector>();
+    gate = owned.get();
+    std::vector<Scraper::NamedCollector> collectors;
+    collectors.push_back({"gate", std::move(owned)});
+    return collectors;
+  }
+
+  testing::GateCollector* gate = nullptr;
+  Scraper scraper;
+  std::unique_ptr<HttpServer> server;  // destroyed before the scraper it serves
+  int port = 0;
+};
+
 TEST(HttpServer, HungCollectionGets503WithinTheScrapeTimeoutAndFailsHealthLater) {
-  auto gate = std::make_unique<testing::GateCollector>();
-  testing::GateCollector* gate_view = gate.get();
-  std::vector<Scraper::NamedCollector> collectors;
-  collectors.push_back({"gate", std::move(gate)});
-  Scraper scraper(std::move(collectors), false);
   HttpServerConfig config;
-  config.listen_addresses = {"127.0.0.1:0"};
   config.scrape_timeout_ms = 1000;
-  HttpServer server(config, scraper);
-  const int port = PortOf(server);
+  GatedServer gated(config);
+  testing::GateCollector* gate_view = gated.gate;
+  Scraper& scraper = gated.scraper;
+  const int port = gated.port;
 
   // Prometheus's header shortens the wait (to 0.5 s less a margin).
   auto started = Clock::now();
@@ -82,16 +100,11 @@ size_t CountOf(const std::string& text, const std::string& needle) {
 TEST(HttpServer, ScrapesOverMaxRequestsGet503AndOverloadIsLoggedOnceEachWay) {
   SetUpLogging("info", LogFormat::kLogfmt);
   ::testing::internal::CaptureStderr();
-  auto gate = std::make_unique<testing::GateCollector>();
-  testing::GateCollector* gate_view = gate.get();
-  std::vector<Scraper::NamedCollector> collectors;
-  collectors.push_back({"gate", std::move(gate)});
-  Scraper scraper(std::move(collectors), false);
   HttpServerConfig config;
-  config.listen_addresses = {"127.0.0.1:0"};
   config.max_requests = 1;
-  HttpServer server(config, scraper);
-  const int port = PortOf(server);
+  GatedServer gated(config);
+  testing::GateCollector* gate_view = gated.gate;
+  const int port = gated.port;
 
   const int first = testing::SendRequestWithoutReading(port, "/metrics");
   ASSERT_TRUE(gate_view->WaitStarted(1));  // the first scrape is under way, and held
@@ -134,16 +147,11 @@ int SendFromOtherAddress(int port) {
 // Each scrape being sent pins its result: one client address (slow readers) may have only so
 // many under way; other addresses are not held back by it.
 TEST(HttpServer, ScrapesPerClientAddressAreLimited) {
-  auto gate = std::make_unique<testing::GateCollector>();
-  testing::GateCollector* gate_view = gate.get();
-  std::vector<Scraper::NamedCollector> collectors;
-  collectors.push_back({"gate", std::move(gate)});
-  Scraper scraper(std::move(collectors), false);
   HttpServerConfig config;
-  config.listen_addresses = {"127.0.0.1:0"};
   config.max_scrapes_per_client = 1;
-  HttpServer server(config, scraper);
-  const int port = PortOf(server);
+  GatedServer gated(config);
+  testing::GateCollector* gate_view = gated.gate;
+  const int port = gated.port;
 
   const int first = testing::SendRequestWithoutReading(port, "/metrics");  // from 127.0.0.1
   ASSERT_TRUE(gate_view->WaitStarted(1));
