@@ -11,8 +11,8 @@
 // - One client address may hold at most N connections; the next is closed as soon as it is
 //   accepted, so that one client trickling requests (slowloris) or holding idle connections
 //   cannot take every worker. The open connections of an address are counted from a table of
-//   the descriptors accepted for it, each checked to still be the same socket (by inode),
-//   since CivetWeb's close() is not ours to see.
+//   the descriptors accepted for it, each checked to still be the same socket (its inode, read
+//   from /proc/self/fd), since CivetWeb's close() is not ours to see.
 #include "accept_guard.h"
 
 #include <arpa/inet.h>
@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -82,6 +83,18 @@ ino_t InodeOf(int fd) {
   return ::fstat(fd, &info) == 0 ? info.st_ino : 0;
 }
 
+// The socket inode that descriptor `fd` is now, from /proc/self/fd ("socket:[INODE]"), or 0.
+// Read by path, not through the descriptor: a worker may close it at any moment, and a
+// descriptor call racing that close is a race on the descriptor (ThreadSanitizer reports it).
+ino_t SocketInodeBehind(int fd) {
+  char link[64] = {};
+  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  const ssize_t length = ::readlink(path.c_str(), link, sizeof(link) - 1);
+  if (length <= 0) return 0;
+  unsigned long long inode = 0;
+  return std::sscanf(link, "socket:[%llu]", &inode) == 1 ? static_cast<ino_t>(inode) : 0;
+}
+
 // True if `fd`, just accepted, may stay open under the per-client limit; records it if so.
 bool AdmitConnection(int fd) {
   const int limit = max_per_client.load();
@@ -97,7 +110,7 @@ bool AdmitConnection(int fd) {
   size_t kept = 0;
   for (const Accepted& entry : accepted) {
     // Gone (closed, or the number reused by anything but this connection): forgotten.
-    if (entry.fd == fd || InodeOf(entry.fd) != entry.socket_inode) continue;
+    if (entry.fd == fd || SocketInodeBehind(entry.fd) != entry.socket_inode) continue;
     open_from_address += entry.address == address;
     accepted[kept++] = entry;
   }
