@@ -79,7 +79,8 @@ ExporterProcess::ExporterProcess(const std::vector<std::string>& extra_args,
   // The "listening" line, in logfmt (msg=listening address=...) or JSON ("msg":"listening",...).
   const std::regex listening(
       "msg\"?[=:]\"?listening\"?[ ,]\"?address\"?[=:]\"?127\\.0\\.0\\.1:([0-9]+)");
-  auto deadline = Clock::now() + std::chrono::seconds(15);
+  // Generous: a TLS start under ThreadSanitizer on a loaded 2-core machine took over 15 s.
+  auto deadline = Clock::now() + std::chrono::seconds(60);
   while (Clock::now() < deadline) {
     std::smatch match;
     std::string log = Log();
