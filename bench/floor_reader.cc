@@ -7,17 +7,10 @@
 
 #include <vector>
 
+#include "procfs/semctl_arg.h"
+
 namespace ipc_bench {
-namespace {
-
-union SemctlArg {
-  int val;
-  struct semid_ds* buf;
-  unsigned short* array;
-  struct seminfo* info;
-};
-
-}  // namespace
+namespace {}  // namespace
 
 FloorCounts ReadEverything() {
   FloorCounts counts;
@@ -30,7 +23,7 @@ FloorCounts ReadEverything() {
   }
 
   seminfo sem_summary{};
-  SemctlArg arg{};
+  ipc_exporter::SemctlArg arg{};
   arg.info = &sem_summary;
   int max_sem = ::semctl(0, 0, SEM_INFO, arg);
   std::vector<unsigned short> values;

@@ -25,13 +25,9 @@
 #include <string>
 #include <vector>
 
-namespace {
+#include "procfs/semctl_arg.h"
 
-union SemctlArg {
-  int val;
-  struct semid_ds* buf;
-  unsigned short* array;
-};
+namespace {
 
 struct Plan {
   std::string state;
@@ -125,7 +121,7 @@ void CreateArrays(const Plan& plan) {
     Record(plan, "sem", id);
     for (int n = 0; n < nsems; ++n)
       values[static_cast<size_t>(n)] = static_cast<unsigned short>(n % 3);
-    SemctlArg arg{};
+    ipc_exporter::SemctlArg arg{};
     arg.array = values.data();
     ::semctl(id, 0, SETALL, arg);
     semid_ds ds{};

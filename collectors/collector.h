@@ -3,14 +3,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "account_names.h"
-#include "exposition_writer.h"
-#include "ipc_syscalls.h"
-#include "proc_fs.h"
+#include "exposition/exposition_writer.h"
+#include "procfs/account_names.h"
+#include "procfs/ipc_syscalls.h"
+#include "procfs/proc_fs.h"
 
 namespace ipc_exporter {
 
@@ -63,16 +64,25 @@ struct CollectorContext {
   std::function<int64_t()> now;  // Unix seconds; a fixed clock in tests
 };
 
-/// An object that needs an operator's attention, for the landing page.
+/// What is wrong with an object that needs an operator's attention.
+enum class Problem { kOrphanedSegment, kStuckSemaphore, kStalledQueue };
+
+/// An object that needs an operator's attention, as numbers and names: the landing page words
+/// and formats it.
 struct AttentionItem {
-  std::string problem;       // "orphaned segment", "stuck semaphore", "stalled queue"
-  std::string key;           // 0x%08x
-  std::string id;            // shmid, "semid/semnum", msqid
-  std::string owner;         // user name
-  std::string amount;        // size, value and waiters, or messages and bytes
-  int32_t pid = 0;           // creator, last operator or last receiver
-  std::string command;       // of that pid, when known
-  int64_t idle_seconds = 0;  // since the object's last activity
+  Problem problem = Problem::kOrphanedSegment;
+  uint32_t key = 0;
+  int32_t id = 0;                     // shmid, semid or msqid
+  std::optional<uint64_t> semaphore;  // semnum, for a stuck semaphore
+  std::string owner;                  // user name
+  uint64_t bytes = 0;                 // segment size, or bytes queued
+  uint64_t messages = 0;              // messages queued
+  int64_t value = 0;                  // semaphore value
+  uint64_t waiters = 0;               // processes waiting on the semaphore
+  int32_t pid = 0;                    // creator, last operator or last receiver
+  std::string command;                // of that pid, when known
+  int64_t idle_seconds = 0;           // since the object's last activity
+  uint64_t ipc_namespace = 0;         // another namespace's inode with --ipc.namespaces=all
 };
 
 /// How much of one kernel limit is in use, for the landing page.
@@ -80,7 +90,8 @@ struct LimitUsage {
   std::string resource;  // "Shared memory segments (kernel.shmmni)"
   double used = 0;
   double limit = 0;
-  bool in_bytes = false;  // shown as a size rather than a count
+  bool in_bytes = false;       // shown as a size rather than a count
+  uint64_t ipc_namespace = 0;  // another namespace's inode with --ipc.namespaces=all
 };
 
 /// What a collector found besides the samples it wrote.
@@ -110,16 +121,5 @@ class Collector {
   /// whatever this call wrote and reported, so no half-written collector reaches a scrape.
   virtual void Collect(ExpositionWriter& out, CollectReport& report) = 0;
 };
-
-/// One row of the collector table: the exporter's flags and landing page are built from it.
-struct CollectorInfo {
-  std::string_view name;  // as in --collector.NAME and the `collector` label
-  bool enabled_by_default;
-  std::string_view help;  // one line for --help
-  std::unique_ptr<Collector> (*create)(const CollectorContext& context);
-};
-
-/// Every collector, in the order their families appear in a scrape.
-const std::vector<CollectorInfo>& AllCollectors();
 
 }  // namespace ipc_exporter

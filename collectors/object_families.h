@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -8,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "account_names.h"
-#include "exposition_writer.h"
-#include "sysv_records.h"
+#include "exposition/exposition_writer.h"
+#include "procfs/account_names.h"
+#include "procfs/sysv_records.h"
 
 namespace ipc_exporter {
 
@@ -34,6 +35,9 @@ struct ObjectGauge {
   std::string_view help;
   std::optional<uint64_t> (*value)(const Record& record);
 };
+
+/// A gauge's value from a kernel number that is never negative (a pid, a time, a count).
+inline std::optional<uint64_t> Unsigned(int64_t value) { return static_cast<uint64_t>(value); }
 
 /// Writes each family of `gauges` with one sample per record, labelled key and `id_label`.
 /// `records` and `identities` run in parallel, already in output order.
@@ -65,13 +69,13 @@ std::string FormatMode(uint32_t perms);
 
 /// Writes the `_info` family: value 1, with the descriptive labels that per-object series leave
 /// out (uid, user, gid, group, cuid, cgid, mode), to be joined on the id label. With
-/// `creator_commands` (parallel to `records`) each sample also gets `creator_command`.
+/// `creator_command_of` each sample also gets `creator_command`.
 template <typename Record>
 void WriteOwnershipInfo(ExpositionWriter& out, std::string_view name, std::string_view help,
                         std::string_view id_label, const std::vector<Record>& records,
                         const std::vector<ObjectIdentity>& identities, AccountNames& names,
                         const IpcOwnership& (*owner_of)(const Record&),
-                        const std::vector<std::string>* creator_commands = nullptr) {
+                        std::string_view (*creator_command_of)(const Record&) = nullptr) {
   out.Family(name, help);
   for (size_t i = 0; i < records.size(); ++i) {
     const IpcOwnership& owner = owner_of(records[i]);
@@ -82,30 +86,20 @@ void WriteOwnershipInfo(ExpositionWriter& out, std::string_view name, std::strin
     std::string user = names.UserName(owner.uid);
     std::string group = names.GroupName(owner.gid);
     std::string mode = FormatMode(owner.perms);
-    if (creator_commands == nullptr) {
-      out.Sample({{"key", identities[i].key},
-                  {id_label, identities[i].id},
-                  {"uid", uid},
-                  {"user", user},
-                  {"gid", gid},
-                  {"group", group},
-                  {"cuid", cuid},
-                  {"cgid", cgid},
-                  {"mode", mode}},
-                 uint64_t{1});
-    } else {
-      out.Sample({{"key", identities[i].key},
-                  {id_label, identities[i].id},
-                  {"uid", uid},
-                  {"user", user},
-                  {"gid", gid},
-                  {"group", group},
-                  {"cuid", cuid},
-                  {"cgid", cgid},
-                  {"mode", mode},
-                  {"creator_command", (*creator_commands)[i]}},
-                 uint64_t{1});
-    }
+    const std::array<Label, 10> labels = {
+        {{"key", identities[i].key},
+         {id_label, identities[i].id},
+         {"uid", uid},
+         {"user", user},
+         {"gid", gid},
+         {"group", group},
+         {"cuid", cuid},
+         {"cgid", cgid},
+         {"mode", mode},
+         {"creator_command",
+          creator_command_of == nullptr ? std::string_view() : creator_command_of(records[i])}}};
+    // creator_command only where the collector names creators.
+    out.SampleWith(std::span(labels).first(creator_command_of == nullptr ? 9 : 10), uint64_t{1});
   }
 }
 
@@ -137,9 +131,6 @@ std::vector<Reading> ListedOnly(const std::vector<Record>& records, Record Readi
   for (size_t i = 0; i < records.size(); ++i) readings[i].*member = records[i];
   return readings;
 }
-
-/// A size for people: "512 B", "4.0 KiB", "16.0 MiB".
-std::string HumanBytes(uint64_t bytes);
 
 /// The seconds from `since` to `now`, 0 if `since` is unknown (0) or in the future.
 inline int64_t IdleSeconds(int64_t now, int64_t since) {

@@ -1,4 +1,4 @@
-#include "remembered_objects.h"
+#include "collectors/remembered_objects.h"
 
 namespace ipc_exporter {
 

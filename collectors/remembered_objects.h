@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "collector.h"
-#include "diagnosis_memory.h"
+#include "collectors/collector.h"
+#include "procfs/diagnosis_memory.h"
 
 namespace ipc_exporter {
 

@@ -13,7 +13,7 @@
 //   cannot take every worker. The open connections of an address are counted from a table of
 //   the descriptors accepted for it, each checked to still be the same socket (its inode, read
 //   from /proc/self/fd), since CivetWeb's close() is not ours to see.
-#include "accept_guard.h"
+#include "exporter/accept_guard.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "logging.h"
+#include "base/logging.h"
 
 namespace ipc_exporter {
 namespace {
@@ -37,8 +37,7 @@ namespace {
 std::atomic<int> max_per_client{0};
 // The self-check's source, IPv4 address (network order) << 16 | port; 0 = none.
 std::atomic<uint64_t> exempt_source{0};
-std::atomic<uint64_t> refused_over_limit{0};
-std::atomic<uint64_t> exhausted_accepts{0};
+std::atomic<ServingCounters*> counters{nullptr};
 LogThrottle exhaustion_log;
 LogThrottle limit_log;
 
@@ -52,7 +51,8 @@ std::mutex accepted_mutex;
 std::vector<Accepted> accepted;
 
 void NoteExhaustion(int error) {
-  const uint64_t count = ++exhausted_accepts;
+  ServingCounters* counted = counters.load();
+  const uint64_t count = counted == nullptr ? 0 : ++counted->accept_failures;
   if (exhaustion_log.Due()) {
     Log(LogLevel::kWarn,
         "cannot accept connections: out of file descriptors (raise LimitNOFILE or lower "
@@ -122,15 +122,14 @@ bool AdmitConnection(int fd) {
 
 }  // namespace
 
-void LimitConnectionsPerClient(int max_per_address) { max_per_client = max_per_address; }
+void LimitConnectionsPerClient(int max_per_address, ServingCounters* serving) {
+  max_per_client = max_per_address;
+  counters = serving;
+}
 
 void ExemptSelfCheckSource(uint32_t ipv4_network_order, uint16_t port) {
   exempt_source = uint64_t{ipv4_network_order} << 16 | port;
 }
-
-uint64_t ConnectionsRefusedOverClientLimit() { return refused_over_limit.load(); }
-
-uint64_t AcceptsFailedForDescriptors() { return exhausted_accepts.load(); }
 
 }  // namespace ipc_exporter
 
@@ -147,7 +146,8 @@ extern "C" int accept(int fd, struct sockaddr* address, socklen_t* length) {
   }
   if (AdmitConnection(accepted_fd)) return accepted_fd;
   ::close(accepted_fd);
-  const uint64_t refused = ++refused_over_limit;
+  ServingCounters* counted = counters.load();
+  const uint64_t refused = counted == nullptr ? 0 : ++counted->connections_refused;
   if (limit_log.Due()) {
     Log(LogLevel::kWarn,
         "a client holds as many connections as --web.max-connections-per-client allows: "

@@ -1,4 +1,4 @@
-#include "flag_values.h"
+#include "exporter/flag_values.h"
 
 #include <arpa/inet.h>
 

@@ -1,4 +1,4 @@
-#include "http_server.h"
+#include "exporter/http_server.h"
 
 #include <CivetServer.h>
 #include <arpa/inet.h>
@@ -22,11 +22,11 @@
 #include <string_view>
 #include <thread>
 
-#include "accept_guard.h"
-#include "http_encoding.h"
-#include "landing_page.h"
-#include "logging.h"
-#include "tls_setup.h"
+#include "base/logging.h"
+#include "exporter/accept_guard.h"
+#include "exporter/http_encoding.h"
+#include "exporter/landing_page.h"
+#include "exporter/tls_setup.h"
 
 namespace ipc_exporter {
 namespace {
@@ -172,35 +172,25 @@ class InFlight {
   int count_;
 };
 
-}  // namespace
-
-HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
-    : config_(config),
-      self_check_token_(RandomToken()),
-      body_time_limit_(std::max<int64_t>(30000, 3 * config.request_timeout_ms)),
-      web_(std::make_shared<WebSettings>(config.web)),
-      scraper_(scraper) {
-  scraper_.SetExtraMetrics([this](ExpositionWriter& out) { WriteRequestCounters(out); });
-  const bool tls = config_.web.tls.has_value();
-  if (tls) {
-    std::string why = PreloadOpenSslForCivetWeb();
-    if (!why.empty()) throw std::runtime_error("cannot set up TLS: " + why);
-  }
-  // With a socket from systemd, CivetWeb first listens on a loopback port of its own, which
-  // AdoptSocket then swaps for the passed socket.
-  if (config_.systemd_socket >= 0) config_.listen_addresses = {"127.0.0.1:0"};
+/// CivetWeb's listening_ports: the addresses, each marked "s" for HTTPS.
+std::string CivetPorts(const std::vector<std::string>& addresses, bool tls) {
   std::string ports;
-  for (const std::string& address : config_.listen_addresses) {
+  for (const std::string& address : addresses) {
     if (!ports.empty()) ports.push_back(',');
     ports += address;
     if (tls) ports.push_back('s');  // CivetWeb's mark of an HTTPS port
   }
+  return ports;
+}
+
+/// CivetWeb's options, name and value after each other.
+std::vector<std::string> CivetOptions(const HttpServerConfig& config, const std::string& ports) {
   // CivetWeb ties a worker to each connection, for as long as it is open: idle keep-alive
   // clients and slow senders hold workers too. Enough of them that requests over
   // --web.max-requests reach the handler and get a 503, and that a few hundred idle or slow
   // connections leave workers for Prometheus (an idle thread costs ~20 KiB).
-  const int threads = std::max(256, (config_.max_requests > 0 ? config_.max_requests : 40) + 8);
-  std::vector<std::string> options = {
+  const int threads = std::max(256, (config.max_requests > 0 ? config.max_requests : 40) + 8);
+  return {
       "listening_ports",
       ports,
       "num_threads",
@@ -208,13 +198,13 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
       // A whole request must arrive within the timeout (CivetWeb answers 400 after it), so a
       // client that trickles its headers holds a worker thread for no longer than that.
       "request_timeout_ms",
-      std::to_string(config_.request_timeout_ms),
+      std::to_string(config.request_timeout_ms),
       "enable_keep_alive",
       "yes",
       // Idle keep-alive connections hold a worker each: a few seconds are enough to reuse a
       // connection for the next request of a page, and Prometheus scrapes seconds apart.
       "keep_alive_timeout_ms",
-      std::to_string(std::min<int64_t>(config_.request_timeout_ms, 5000)),
+      std::to_string(std::min<int64_t>(config.request_timeout_ms, 5000)),
       // Request line and headers together; more is answered with an error.
       "max_request_size",
       "16384",
@@ -227,6 +217,32 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
       "decode_url",
       "no",
   };
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
+    : config_(config),
+      self_check_token_(RandomToken()),
+      body_time_limit_(std::max<int64_t>(30000, 3 * config.request_timeout_ms)),
+      web_(std::make_shared<WebSettings>(config.web)),
+      scraper_(scraper),
+      counters_(scraper.serving_counters()) {
+  const bool tls = config_.web.tls.has_value();
+  if (tls) {
+    std::string why = PreloadOpenSslForCivetWeb();
+    if (!why.empty()) throw std::runtime_error("cannot set up TLS: " + why);
+  }
+  // With a socket from systemd, CivetWeb first listens on a loopback port of its own, which
+  // AdoptSocket then swaps for the passed socket.
+  if (config_.systemd_socket >= 0) config_.listen_addresses = {"127.0.0.1:0"};
+  const std::string ports = CivetPorts(config_.listen_addresses, tls);
+  StartCivetWeb(CivetOptions(config_, ports), ports, tls);
+  ListenWithDeferredAccept();
+}
+
+void HttpServer::StartCivetWeb(const std::vector<std::string>& options, const std::string& ports,
+                               bool tls) {
   CivetCallbacks callbacks;
   if (tls) {
     callbacks.init_ssl = InitSsl;
@@ -245,7 +261,9 @@ HttpServer::HttpServer(const HttpServerConfig& config, Scraper& scraper)
   // CivetServer hands out its context as const, but registering a handler is what it is for.
   mg_set_request_handler(const_cast<mg_context*>(server_->getContext()), "/",
                          &HttpServer::HandleRequest, this);
+}
 
+void HttpServer::ListenWithDeferredAccept() {
   const int64_t defer_seconds = config_.request_timeout_ms / 1000;
   if (config_.systemd_socket >= 0) {
     DeferAcceptUntilData(config_.systemd_socket, defer_seconds);
@@ -442,18 +460,19 @@ void HttpServer::NoteOverload(bool over) {
   // ipc_exporter_scrape_requests_total{code="503"} counts each one.
   if (over) {
     if (overloaded_.exchange(true)) return;
-    overload_started_at_503_ = responses_503_.load() - 1;
+    overload_started_at_503_ = counters_.responses_503.load() - 1;
     Log(LogLevel::kWarn, "too many concurrent scrapes: answering 503 until the load drops",
         {{"limit", std::to_string(config_.max_requests)}});
   } else if (overloaded_.exchange(false)) {
-    const std::string answered = std::to_string(responses_503_.load() - overload_started_at_503_);
+    const std::string answered =
+        std::to_string(counters_.responses_503.load() - overload_started_at_503_);
     Log(LogLevel::kInfo, "concurrent scrapes below the limit again", {{"answered_503", answered}});
   }
 }
 
 void HttpServer::NoteAuthBusy() {
   // Counted each time, logged at most once a minute: a flood would otherwise fill the journal.
-  const uint64_t refused = ++auth_busy_;
+  const uint64_t refused = ++counters_.auth_busy_refusals;
   if (!auth_busy_log_.Due()) return;
   Log(LogLevel::kWarn,
       "too many credential checks at once: answering 503 to requests whose credentials are not "
@@ -491,14 +510,14 @@ class HttpServer::ClientScrape {
 int HttpServer::ServeMetrics(mg_connection* connection, bool head) {
   ClientScrape client_scrape(*this, mg_get_request_info(connection)->remote_addr);
   if (!client_scrape.admitted()) {
-    ++responses_429_;
+    ++counters_.responses_429;
     return RespondText(connection, 429,
                        "429 this client already has as many scrapes under way as allowed\n", head,
                        {{"Retry-After", "1"}});
   }
   InFlight in_flight(scrapes_in_flight_);
   if (config_.max_requests > 0 && in_flight.count() > config_.max_requests) {
-    ++responses_503_;
+    ++counters_.responses_503;
     NoteOverload(true);
     return RespondText(connection, 503, "503 too many concurrent scrapes (--web.max-requests)\n",
                        head);
@@ -508,60 +527,37 @@ int HttpServer::ServeMetrics(mg_connection* connection, bool head) {
   try {
     result = scraper_.Scrape(ScrapeTimeoutFor(connection));
   } catch (const ScrapeTimeout&) {
-    ++responses_503_;
+    ++counters_.responses_503;
     NoteScrapeTimeout();
     return RespondText(connection, 503,
                        "503 the collection did not end within the scrape timeout; it goes on, "
                        "and the next scrape shares it\n",
                        head);
   } catch (const std::exception&) {
-    ++responses_500_;  // the scraper has logged why
+    ++counters_.responses_500;  // the scraper has logged why
     return RespondText(connection, 500, "500 scrape failed\n", head);
   }
   const char* accept_encoding = mg_get_header(connection, "Accept-Encoding");
   if (accept_encoding != nullptr && AcceptsGzip(accept_encoding)) {
     const std::string* compressed = nullptr;
     try {
-      compressed = &result->Gzipped(config_.gzip_level);
+      compressed = &result->Encoded(
+          [level = config_.gzip_level](const std::vector<std::string>& parts, std::string* out) {
+            GzipCompress(parts, level, out);
+          });
     } catch (const std::exception& error) {
       Log(LogLevel::kError, "gzip failed", {{"err", error.what()}});
-      ++responses_500_;
+      ++counters_.responses_500;
       return RespondText(connection, 500, "500 compression failed\n", head);
     }
-    ++responses_200_;
+    ++counters_.responses_200;
     return Respond(connection, 200, kMetricsContentType, *compressed, head,
                    {{"Content-Encoding", "gzip"}, {"Vary", "Accept-Encoding"}});
   }
-  ++responses_200_;
+  ++counters_.responses_200;
   std::vector<std::string_view> pieces(result->parts().begin(), result->parts().end());
   return RespondPieces(connection, 200, kMetricsContentType, pieces, head,
                        {{"Vary", "Accept-Encoding"}});
-}
-
-void HttpServer::WriteRequestCounters(ExpositionWriter& out) const {
-  out.Family("ipc_exporter_scrape_requests_total",
-             "Requests to the telemetry path by HTTP status code, this one not yet counted.",
-             MetricType::kCounter);
-  out.Sample({{"code", "200"}}, responses_200_.load());
-  out.Sample({{"code", "500"}}, responses_500_.load());
-  out.Sample({{"code", "503"}}, responses_503_.load());
-  out.Sample({{"code", "429"}}, responses_429_.load());
-  out.Family("ipc_exporter_connections_refused_total",
-             "Connections closed as soon as they were accepted because their client address "
-             "already held --web.max-connections-per-client.",
-             MetricType::kCounter);
-  out.Sample({}, ConnectionsRefusedOverClientLimit());
-  out.Family("ipc_exporter_accept_failures_total",
-             "Connections that could not be accepted for want of file descriptors (each "
-             "pauses the accept loop 100 ms).",
-             MetricType::kCounter);
-  out.Sample({}, AcceptsFailedForDescriptors());
-  out.Family("ipc_exporter_auth_busy_refusals_total",
-             "Requests answered 503 before their credentials were checked, because as many "
-             "bcrypt checks as allowed (half the CPUs) were running; cached credentials are "
-             "never refused so.",
-             MetricType::kCounter);
-  out.Sample({}, auth_busy_.load());
 }
 
 }  // namespace ipc_exporter

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "basic_auth.h"
-#include "logging.h"
-#include "scraper.h"
-#include "self_check.h"
-#include "web_config.h"
+#include "base/logging.h"
+#include "exporter/basic_auth.h"
+#include "exporter/self_check.h"
+#include "exporter/web_config.h"
+#include "scrape/scraper.h"
 
 class CivetServer;
 struct mg_connection;
@@ -79,7 +79,10 @@ class HttpServer {
   /// already has max_scrapes_per_client under way (the count is then not kept).
   class ClientScrape;
   void AdoptSocket(int passed_fd);
-  void WriteRequestCounters(ExpositionWriter& out) const;
+  /// Starts CivetWeb with `options` on `ports` and routes every path to HandleRequest.
+  void StartCivetWeb(const std::vector<std::string>& options, const std::string& ports, bool tls);
+  /// Sets TCP_DEFER_ACCEPT on the listening sockets and records the bound addresses.
+  void ListenWithDeferredAccept();
 
   /// What a request is checked against and answered with; replaced whole on SIGHUP.
   struct WebSettings {
@@ -104,12 +107,8 @@ class HttpServer {
   std::map<std::string, int> client_scrapes_;  // scrapes under way by client address
   std::atomic<bool> draining_{false};
   LogThrottle scrape_timeout_log_;
-  std::atomic<uint64_t> responses_200_{0};
-  std::atomic<uint64_t> responses_500_{0};
-  std::atomic<uint64_t> responses_503_{0};
-  std::atomic<uint64_t> responses_429_{0};
+  ServingCounters& counters_;  // the scraper's
   // Requests refused before their credentials were checked (BasicAuthenticator's kBusy).
-  std::atomic<uint64_t> auth_busy_{0};
   LogThrottle auth_busy_log_;
   // Overload as last logged, and the 503 count when it began (see NoteOverload).
   std::atomic<bool> overloaded_{false};

@@ -1,9 +1,9 @@
-#include "landing_page.h"
+#include "exporter/landing_page.h"
 
 #include <cstdio>
 #include <iterator>
 
-#include "build_info.h"
+#include "scrape/build_info.h"
 
 namespace ipc_exporter {
 namespace {
@@ -37,16 +37,51 @@ std::string FormatCount(double value) {
   return buffer;
 }
 
+/// The problem in words, and in which IPC namespace when it is not the exporter's own.
+std::string DescribeProblem(const AttentionItem& item) {
+  std::string problem = item.problem == Problem::kOrphanedSegment  ? "orphaned segment"
+                        : item.problem == Problem::kStuckSemaphore ? "stuck semaphore"
+                                                                   : "stalled queue";
+  if (item.ipc_namespace != 0)
+    problem += " (ipc namespace " + std::to_string(item.ipc_namespace) + ")";
+  return problem;
+}
+
+/// The key as ipcs prints it.
+std::string FormatKey(uint32_t key) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof(buffer), "0x%08x", key);
+  return buffer;
+}
+
+/// What makes the problem's size: a segment's bytes, a semaphore's value and waiters, a queue's
+/// messages and bytes.
+std::string DescribeAmount(const AttentionItem& item) {
+  switch (item.problem) {
+    case Problem::kOrphanedSegment:
+      return FormatBytes(static_cast<double>(item.bytes));
+    case Problem::kStuckSemaphore:
+      return "value " + std::to_string(item.value) + ", " + std::to_string(item.waiters) +
+             " waiting";
+    case Problem::kStalledQueue:
+      return std::to_string(item.messages) + " messages, " +
+             FormatBytes(static_cast<double>(item.bytes));
+  }
+  return "";
+}
+
 std::string AttentionTable(const std::vector<AttentionItem>& items) {
   if (items.empty()) return "<p class=\"ok\">Nothing needs attention.</p>\n";
   std::string html =
       "<table id=\"attention\">\n<tr><th>Problem</th><th>Key</th><th>ID</th><th>Owner</th>"
       "<th>Size or value</th><th>PID</th><th>Command</th><th>Idle for</th></tr>\n";
   for (const AttentionItem& item : items) {
-    html += "<tr><td class=\"failed\">" + HtmlEscape(item.problem) + "</td><td>" +
-            HtmlEscape(item.key) + "</td><td>" + HtmlEscape(item.id) + "</td><td>" +
-            HtmlEscape(item.owner) + "</td><td>" + HtmlEscape(item.amount) +
-            "</td><td class=\"num\">" + std::to_string(item.pid) + "</td><td>" +
+    const std::string id =
+        std::to_string(item.id) + (item.semaphore ? "/" + std::to_string(*item.semaphore) : "");
+    html += "<tr><td class=\"failed\">" + HtmlEscape(DescribeProblem(item)) + "</td><td>" +
+            FormatKey(item.key) + "</td><td>" + id + "</td><td>" + HtmlEscape(item.owner) +
+            "</td><td>" + DescribeAmount(item) + "</td><td class=\"num\">" +
+            std::to_string(item.pid) + "</td><td>" +
             (item.command.empty() ? "-" : HtmlEscape(item.command)) + "</td><td>" +
             HumanDuration(item.idle_seconds) + "</td></tr>\n";
   }
@@ -65,7 +100,10 @@ std::string LimitsTable(const std::vector<LimitUsage>& limits) {
     char width[32];
     std::snprintf(width, sizeof(width), "%.1f%%", percent > 100 ? 100.0 : percent);
     const char* level = percent >= 90 ? " crit" : percent >= 75 ? " warn" : "";
-    html += "<tr><td>" + HtmlEscape(l.resource) + "</td><td class=\"num\">" + show(l.used) +
+    const std::string resource =
+        l.resource +
+        (l.ipc_namespace == 0 ? "" : " in ipc namespace " + std::to_string(l.ipc_namespace));
+    html += "<tr><td>" + HtmlEscape(resource) + "</td><td class=\"num\">" + show(l.used) +
             "</td><td class=\"num\">" + show(l.limit) + "</td><td class=\"num\">" + percent_text +
             "</td><td><div class=\"bar\"><div class=\"fill" + level + "\" style=\"width:" + width +
             "\"></div></div></td></tr>\n";

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scraper.h"
+#include "scrape/scrape_status.h"
 
 namespace ipc_exporter {
 

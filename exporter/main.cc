@@ -15,45 +15,36 @@
 #include <mutex>
 #include <thread>
 
-#include "accept_guard.h"
-#include "account_names.h"
-#include "build_info.h"
-#include "collector.h"
-#include "diagnosis_memory.h"
-#include "http_server.h"
-#include "ipc_syscalls.h"
-#include "logging.h"
-#include "options.h"
-#include "privileges.h"
-#include "proc_fs.h"
-#include "scraper.h"
-#include "self_check.h"
-#include "systemd_integration.h"
-#include "web_config.h"
+#include "base/logging.h"
+#include "collectors/collector.h"
+#include "exporter/accept_guard.h"
+#include "exporter/http_server.h"
+#include "exporter/options.h"
+#include "exporter/privileges.h"
+#include "exporter/self_check.h"
+#include "exporter/systemd_integration.h"
+#include "exporter/web_config.h"
+#include "procfs/account_names.h"
+#include "procfs/diagnosis_memory.h"
+#include "procfs/ipc_syscalls.h"
+#include "procfs/proc_fs.h"
+#include "scrape/build_info.h"
+#include "scrape/collector_table.h"
+#include "scrape/scraper.h"
 
 namespace ipc_exporter {
 namespace {
 
-/// The factories of the enabled collectors, in table order (the order of options.collectors),
-/// with the context they make collectors with.
-Scraper::CollectorFactories EnabledCollectorFactories(const Options& options,
-                                                      const CollectorContext& context) {
-  Scraper::CollectorFactories factories{{}, context};
+/// The enabled collectors, in table order (the order of options.collectors), with the context
+/// of the exporter's own IPC namespace.
+CollectorSet EnabledCollectors(const Options& options, const CollectorContext& context) {
+  CollectorSet set{{}, context};
   for (const CollectorInfo& info : AllCollectors()) {
     for (const std::string& name : options.collectors) {
-      if (name == info.name) factories.create.push_back(info.create);
+      if (name == info.name) set.members.push_back({name, info.create});
     }
   }
-  return factories;
-}
-
-std::vector<Scraper::NamedCollector> CreateCollectors(
-    const Options& options, const Scraper::CollectorFactories& factories) {
-  std::vector<Scraper::NamedCollector> collectors;
-  for (size_t i = 0; i < factories.create.size(); ++i) {
-    collectors.push_back({options.collectors[i], factories.create[i](factories.context)});
-  }
-  return collectors;
+  return set;
 }
 
 std::string JoinNames(const std::vector<std::string>& names) {
@@ -137,18 +128,8 @@ bool ListensOnLowPort(const Options& options) {
   return false;
 }
 
-int Run(const Options& options) {
-  // Before any thread exists: capabilities are per thread, and new threads inherit them.
-  std::string dropped = DropOtherCapabilities(NeededCapabilities(
-      options.shm_attachers || options.posix_shm_processes, options.posix_shm_processes,
-      options.all_namespaces, ListensOnLowPort(options)));
-  if (!dropped.empty()) {
-    Log(LogLevel::kError, "cannot drop capabilities", {{"err", dropped}});
-    return 1;
-  }
-  ProcFs proc(options.procfs);
-  LinuxIpcSyscalls syscalls;
-  CachedAccountNames names;
+/// The collectors' settings from the command line; they share one memory for the diagnosis.
+CollectorSettings SettingsFrom(const Options& options) {
   CollectorSettings settings;
   settings.shm_attachers = options.shm_attachers;
   settings.posix_shm_processes = options.posix_shm_processes;
@@ -161,42 +142,28 @@ int Run(const Options& options) {
   settings.posix_sem_max_series = options.max_series.at("posix_sem");
   settings.posix_mqueue_max_series = options.max_series.at("posix_mqueue");
   settings.memory = std::make_shared<DiagnosisMemory>();
-  CollectorContext context{proc, syscalls, names, settings,
-                           [] { return static_cast<int64_t>(std::time(nullptr)); }};
-  Scraper::CollectorFactories factories = EnabledCollectorFactories(options, context);
-  Scraper scraper(CreateCollectors(options, factories), /*process_metrics=*/!options.once);
-  if (options.all_namespaces) {
-    scraper.CollectAllNamespaces(std::move(factories), options.max_other_namespaces);
+  return settings;
+}
+
+/// --once: one scrape to standard output.
+int WriteOneScrape(Scraper& scraper, std::chrono::seconds timeout) {
+  std::shared_ptr<const ScrapeResult> result;
+  try {
+    result = scraper.Scrape(timeout);
+  } catch (const std::exception& error) {
+    Log(LogLevel::kError, "scrape failed", {{"err", error.what()}});
+    std::fflush(stderr);
+    std::_Exit(1);  // a collection may still hang in the kernel: do not wait for it
   }
-
-  const std::chrono::seconds scrape_timeout(options.scrape_timeout_seconds);
-  if (options.once) {
-    std::shared_ptr<const ScrapeResult> result;
-    try {
-      result = scraper.Scrape(scrape_timeout);
-    } catch (const std::exception& error) {
-      Log(LogLevel::kError, "scrape failed", {{"err", error.what()}});
-      std::fflush(stderr);
-      std::_Exit(1);  // a collection may still hang in the kernel: do not wait for it
-    }
-    for (const std::string& part : result->parts()) {
-      std::fwrite(part.data(), 1, part.size(), stdout);
-    }
-    return std::fflush(stdout) == 0 ? 0 : 1;
+  for (const std::string& part : result->parts()) {
+    std::fwrite(part.data(), 1, part.size(), stdout);
   }
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
 
-  Log(LogLevel::kInfo, "starting ipc_exporter",
-      {{"version", Version()},
-       {"revision", Revision()},
-       {"collectors", JoinNames(options.collectors)},
-       {"procfs", options.procfs},
-       {"ipc_namespaces", options.all_namespaces ? "all" : "self"},
-       {"capabilities", EffectiveCapabilities()}});
-  sigset_t control_signals = BlockControlSignals();
-  RaiseOpenFileLimit();
-  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the exporter
-  SystemdNotifier notifier;
-
+/// The HTTP server's configuration, with the web configuration file read and the systemd
+/// socket taken; nothing (and the reason logged) if either fails.
+std::optional<HttpServerConfig> ServerConfigFrom(const Options& options) {
   HttpServerConfig config;
   config.listen_addresses = options.listen_addresses;
   config.telemetry_path = options.telemetry_path;
@@ -211,7 +178,7 @@ int Run(const Options& options) {
       config.web = LoadWebConfig(options.web_config_file);
     } catch (const WebConfigError& error) {
       Log(LogLevel::kError, "invalid web configuration", {{"err", error.what()}});
-      return 1;
+      return std::nullopt;
     }
   }
   if (options.systemd_socket) {
@@ -219,15 +186,102 @@ int Run(const Options& options) {
     std::optional<int> fd = TakeSystemdListenSocket(&why);
     if (!fd) {
       Log(LogLevel::kError, "cannot use the systemd socket", {{"err", why}});
-      return 1;
+      return std::nullopt;
     }
     config.systemd_socket = *fd;
   }
-  LimitConnectionsPerClient(options.max_connections_per_client);
-  WebConfig web_config = config.web;  // what is in force, for reloads to compare with
+  return config;
+}
+
+/// Waits for SIGINT or SIGTERM; on SIGHUP re-reads what can change without a restart: account
+/// names (renamed users and groups), and the web configuration's users and headers. A bad file
+/// keeps the one in force (`web_config`).
+void ServeUntilStopped(const Options& options, sigset_t control_signals, HttpServer& server,
+                       WebConfig web_config, CachedAccountNames& names,
+                       const SystemdNotifier& notifier, const std::string& serving) {
+  for (;;) {
+    int signal_number = 0;
+    sigwait(&control_signals, &signal_number);
+    if (signal_number != SIGHUP) {
+      Log(LogLevel::kInfo, "shutting down", {{"signal", strsignal(signal_number)}});
+      return;
+    }
+    notifier.Reloading();
+    names.Clear();
+    std::string reloaded = "user and group names";
+    if (!options.web_config_file.empty()) {
+      try {
+        WebConfig next = LoadWebConfig(options.web_config_file);
+        const std::string refused = WhyReloadIsRefused(web_config, next);
+        if (!refused.empty()) throw WebConfigError(options.web_config_file + ": " + refused);
+        server.ApplyWebConfig(next);
+        web_config = std::move(next);
+        reloaded += ", web configuration";
+      } catch (const WebConfigError& error) {
+        Log(LogLevel::kError, "invalid web configuration, keeping the previous one",
+            {{"err", error.what()}});
+      }
+    }
+    Log(LogLevel::kInfo, "reloaded", {{"what", reloaded}});
+    notifier.Ready(serving);
+  }
+}
+
+/// Bounded at every step, well inside systemd's TimeoutStopSec: requests under way are
+/// answered (their wait for a collection is bounded by the scrape timeout), then the server
+/// stops; a collection stuck in the kernel is not waited for.
+int StopServing(std::unique_ptr<HttpServer> server, Scraper& scraper,
+                std::chrono::seconds scrape_timeout) {
+  server->Drain(std::min<std::chrono::milliseconds>(scrape_timeout, std::chrono::seconds(10)) +
+                std::chrono::seconds(1));
+  server.reset();
+  if (!scraper.WaitIdle(std::chrono::seconds(2))) {
+    Log(LogLevel::kWarn, "stopped with a collection still running (stuck in the kernel?)",
+        {{"running_ms", std::to_string(scraper.CollectionRunningFor().count())}});
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(0);  // the collection's thread cannot be joined; nothing is left to save
+  }
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+int Run(const Options& options) {
+  // Before any thread exists: capabilities are per thread, and new threads inherit them.
+  std::string dropped = DropOtherCapabilities(NeededCapabilities(
+      options.shm_attachers || options.posix_shm_processes, options.posix_shm_processes,
+      options.all_namespaces, ListensOnLowPort(options)));
+  if (!dropped.empty()) {
+    Log(LogLevel::kError, "cannot drop capabilities", {{"err", dropped}});
+    return 1;
+  }
+  ProcFs proc(options.procfs);
+  LinuxIpcSyscalls syscalls;
+  CachedAccountNames names;
+  CollectorContext context{proc, syscalls, names, SettingsFrom(options),
+                           [] { return static_cast<int64_t>(std::time(nullptr)); }};
+  Scraper scraper(EnabledCollectors(options, context), /*process_metrics=*/!options.once);
+  if (options.all_namespaces) scraper.CollectAllNamespaces(options.max_other_namespaces);
+  const std::chrono::seconds scrape_timeout(options.scrape_timeout_seconds);
+  if (options.once) return WriteOneScrape(scraper, scrape_timeout);
+
+  Log(LogLevel::kInfo, "starting ipc_exporter",
+      {{"version", Version()},
+       {"revision", Revision()},
+       {"collectors", JoinNames(options.collectors)},
+       {"procfs", options.procfs},
+       {"ipc_namespaces", options.all_namespaces ? "all" : "self"},
+       {"capabilities", EffectiveCapabilities()}});
+  sigset_t control_signals = BlockControlSignals();
+  RaiseOpenFileLimit();
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the exporter
+  SystemdNotifier notifier;
+  std::optional<HttpServerConfig> config = ServerConfigFrom(options);
+  if (!config) return 1;
+  LimitConnectionsPerClient(options.max_connections_per_client, &scraper.serving_counters());
   std::unique_ptr<HttpServer> server;
   try {
-    server = std::make_unique<HttpServer>(config, scraper);
+    server = std::make_unique<HttpServer>(*config, scraper);
   } catch (const std::exception& error) {
     Log(LogLevel::kError, "cannot start HTTP server", {{"err", error.what()}});
     return 1;
@@ -245,52 +299,10 @@ int Run(const Options& options) {
     Log(LogLevel::kError, "cannot set up the watchdog's health check", {{"err", error.what()}});
     return 1;
   }
-
-  for (;;) {
-    int signal_number = 0;
-    sigwait(&control_signals, &signal_number);
-    if (signal_number != SIGHUP) {
-      Log(LogLevel::kInfo, "shutting down", {{"signal", strsignal(signal_number)}});
-      break;
-    }
-    // What can change without a restart: account names (renamed users and groups), and the web
-    // configuration's users and headers. A bad file keeps the previous one in force.
-    notifier.Reloading();
-    names.Clear();
-    std::string reloaded = "user and group names";
-    if (!options.web_config_file.empty()) {
-      try {
-        WebConfig next = LoadWebConfig(options.web_config_file);
-        const std::string refused = WhyReloadIsRefused(web_config, next);
-        if (!refused.empty()) throw WebConfigError(options.web_config_file + ": " + refused);
-        server->ApplyWebConfig(next);
-        web_config = std::move(next);
-        reloaded += ", web configuration";
-      } catch (const WebConfigError& error) {
-        Log(LogLevel::kError, "invalid web configuration, keeping the previous one",
-            {{"err", error.what()}});
-      }
-    }
-    Log(LogLevel::kInfo, "reloaded", {{"what", reloaded}});
-    notifier.Ready(serving);
-  }
-  // Bounded at every step, well inside systemd's TimeoutStopSec: requests under way are
-  // answered (their wait for a collection is bounded by the scrape timeout), then the server
-  // stops; a collection stuck in the kernel is not waited for.
+  ServeUntilStopped(options, control_signals, *server, config->web, names, notifier, serving);
   notifier.Stopping();
   watchdog.reset();
-  server->Drain(std::min<std::chrono::milliseconds>(scrape_timeout, std::chrono::seconds(10)) +
-                std::chrono::seconds(1));
-  server.reset();
-  if (!scraper.WaitIdle(std::chrono::seconds(2))) {
-    Log(LogLevel::kWarn, "stopped with a collection still running (stuck in the kernel?)",
-        {{"running_ms", std::to_string(scraper.CollectionRunningFor().count())}});
-    std::fflush(stdout);
-    std::fflush(stderr);
-    std::_Exit(0);  // the collection's thread cannot be joined; nothing is left to save
-  }
-  Log(LogLevel::kInfo, "stopped");
-  return 0;
+  return StopServing(std::move(server), scraper, scrape_timeout);
 }
 
 }  // namespace

@@ -7,15 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "flag_values.h"
+#include "base/logging.h"
+#include "exporter/flag_values.h"
 
 namespace ipc_exporter {
 
 /// The default port: the 9100-9999 exporter range is fully allocated, so a fixed port above
 /// 10000 that the Prometheus wiki's default-port list does not name (see README).
 inline constexpr int kDefaultPort = 12110;
-
-enum class LogFormat { kLogfmt, kJson };
 
 /// Everything the command line decides.
 struct Options {

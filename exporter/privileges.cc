@@ -1,4 +1,4 @@
-#include "privileges.h"
+#include "exporter/privileges.h"
 
 #include <sys/capability.h>
 #include <sys/prctl.h>

@@ -1,4 +1,4 @@
-#include "self_check.h"
+#include "exporter/self_check.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "accept_guard.h"
+#include "exporter/accept_guard.h"
 
 namespace ipc_exporter {
 namespace {

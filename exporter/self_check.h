@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "web_config.h"
+#include "exporter/web_config.h"
 
 namespace ipc_exporter {
 

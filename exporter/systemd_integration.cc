@@ -1,4 +1,4 @@
-#include "systemd_integration.h"
+#include "exporter/systemd_integration.h"
 
 #include <systemd/sd-daemon.h>
 

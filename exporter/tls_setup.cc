@@ -1,4 +1,4 @@
-#include "tls_setup.h"
+#include "exporter/tls_setup.h"
 
 #include <dlfcn.h>
 #include <openssl/err.h>

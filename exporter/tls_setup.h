@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "web_config.h"
+#include "exporter/web_config.h"
 
 namespace ipc_exporter {
 

@@ -1,4 +1,4 @@
-#include "web_config.h"
+#include "exporter/web_config.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

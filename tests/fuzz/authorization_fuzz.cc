@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "basic_auth.h"
+#include "exporter/basic_auth.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // bcrypt (cost 4) of "secret".

@@ -2,8 +2,8 @@
 // values (durations, listen addresses).
 #include <string>
 
-#include "flag_values.h"
-#include "http_encoding.h"
+#include "exporter/flag_values.h"
+#include "exporter/http_encoding.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "exposition_writer.h"
+#include "exposition/exposition_writer.h"
 
 namespace {
 

@@ -5,11 +5,11 @@
 
 #include <string_view>
 
-#include "ipc_namespaces.h"
-#include "mountinfo.h"
-#include "posix_shm_holders.h"
-#include "process_stat.h"
-#include "shm_attachers.h"
+#include "procfs/ipc_namespaces.h"
+#include "procfs/mountinfo.h"
+#include "procfs/posix_shm_holders.h"
+#include "procfs/process_stat.h"
+#include "procfs/shm_attachers.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ipc_exporter;
@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       __builtin_trap();
     }
   }
-  FindIpcNamespaceMounts(text);
+  ParseIpcNamespaceMounts(text);
   const std::string id = ContainerIdFromCgroup(text);
   if (id.size() > text.size()) __builtin_trap();
   ParseIpcNamespaceLink(text);

@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "sysv_parsers.h"
-#include "sysv_table.h"
+#include "procfs/sysv_parsers.h"
+#include "procfs/sysv_table.h"
 
 using namespace ipc_exporter;
 

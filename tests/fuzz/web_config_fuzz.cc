@@ -2,7 +2,7 @@
 // WebConfigError; never anything else.
 #include <string>
 
-#include "web_config.h"
+#include "exporter/web_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

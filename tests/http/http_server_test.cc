@@ -1,6 +1,6 @@
 // HttpServer in-process on 127.0.0.1 over a Scraper whose collector the test holds: what a
 // request gets while a collection hangs, and what /healthz says about it.
-#include "http_server.h"
+#include "exporter/http_server.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -10,9 +10,10 @@
 #include <chrono>
 #include <thread>
 
+#include "base/logging.h"
+#include "fakes.h"
 #include "gate_collector.h"
 #include "http_client.h"
-#include "logging.h"
 
 namespace ipc_exporter {
 namespace {
@@ -27,15 +28,15 @@ int PortOf(const HttpServer& server) {
 /// An HttpServer on 127.0.0.1 over a Scraper with one GateCollector, which holds every
 /// collection until the test opens it.
 struct GatedServer {
-  explicit GatedServer(HttpServerConfig config) : scraper(Collectors(), false) {
+  explicit GatedServer(HttpServerConfig config) : scraper(testing::SetOf(Collectors()), false) {
     config.listen_addresses = {"127.0.0.1:0"};
     server = std::make_unique<HttpServer>(config, scraper);
     port = PortOf(*server);
   }
-  std::vector<Scraper::NamedCollector> Collectors() {
+  testing::NamedCollectors Collectors() {
     auto owned = std::make_unique<testing::GateCollector>();
     gate = owned.get();
-    std::vector<Scraper::NamedCollector> collectors;
+    testing::NamedCollectors collectors;
     collectors.push_back({"gate", std::move(owned)});
     return collectors;
   }
@@ -168,8 +169,8 @@ TEST(HttpServer, ScrapesPerClientAddressAreLimited) {
 }
 
 TEST(HttpServer, DrainingAnswersNewRequests503) {
-  std::vector<Scraper::NamedCollector> collectors;
-  Scraper scraper(std::move(collectors), false);
+  testing::NamedCollectors collectors;
+  Scraper scraper(testing::SetOf(std::move(collectors)), false);
   HttpServerConfig config;
   config.listen_addresses = {"127.0.0.1:0"};
   HttpServer server(config, scraper);

@@ -24,8 +24,8 @@
 #include "exporter_process.h"
 #include "exposition.h"
 #include "http_client.h"
-#include "ipc_namespaces.h"
 #include "ipc_objects.h"
+#include "procfs/ipc_namespaces.h"
 
 namespace ipc_exporter::testing {
 namespace {

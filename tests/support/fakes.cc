@@ -27,4 +27,20 @@ std::string FixtureProc(const std::string& fixture) {
   return std::string(IPC_TEST_SOURCE_DIR) + "/fixtures/" + fixture + "/proc";
 }
 
+CollectorContext UnusedContext() {
+  static const ProcFs proc("/nonexistent");
+  static FakeIpcSyscalls syscalls;
+  static FakeAccountNames names;
+  return CollectorContext{proc, syscalls, names, {}, [] { return kFixtureNow; }};
+}
+
+CollectorSet SetOf(NamedCollectors collectors) {
+  CollectorSet set{{}, UnusedContext()};
+  for (auto& [name, collector] : collectors) {
+    auto held = std::make_shared<std::unique_ptr<Collector>>(std::move(collector));
+    set.members.push_back({name, [held](const CollectorContext&) { return std::move(*held); }});
+  }
+  return set;
+}
+
 }  // namespace ipc_exporter::testing

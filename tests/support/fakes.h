@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "account_names.h"
-#include "collector.h"
-#include "ipc_syscalls.h"
+#include "collectors/collector.h"
+#include "procfs/account_names.h"
+#include "procfs/ipc_syscalls.h"
+#include "scrape/collector_set.h"
 
 namespace ipc_exporter::testing {
 
@@ -106,5 +107,15 @@ inline CollectorContext FixtureContext(const ProcFs& proc, IpcSyscalls& syscalls
   settings.dev_shm = proc.root() + "/../dev/shm";  // the fixture's own /dev/shm
   return CollectorContext{proc, syscalls, names, settings, [] { return kFixtureNow; }};
 }
+
+/// A context for collectors that read nothing (scripted and gated collectors).
+CollectorContext UnusedContext();
+
+/// Ready-made collectors by name, for a scraper over scripted collectors.
+using NamedCollectors = std::vector<std::pair<std::string, std::unique_ptr<Collector>>>;
+
+/// A collector set whose factories hand out these collectors, each once (a scraper makes the
+/// own namespace's collectors once).
+CollectorSet SetOf(NamedCollectors collectors);
 
 }  // namespace ipc_exporter::testing

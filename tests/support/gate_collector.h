@@ -4,8 +4,8 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "collector.h"
-#include "exposition_writer.h"
+#include "collectors/collector.h"
+#include "exposition/exposition_writer.h"
 
 namespace ipc_exporter::testing {
 

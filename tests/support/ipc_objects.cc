@@ -12,14 +12,10 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "procfs/semctl_arg.h"
+
 namespace ipc_exporter::testing {
 namespace {
-
-union SemctlArg {
-  int val;
-  struct semid_ds* buf;
-  unsigned short* array;
-};
 
 void Check(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));

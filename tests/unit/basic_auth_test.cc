@@ -1,6 +1,6 @@
 // BasicAuthenticator and its pure helpers: base64, constant-time comparison, bcrypt costs, the
 // cache of verified credentials and the limit on concurrent bcrypt runs.
-#include "basic_auth.h"
+#include "exporter/basic_auth.h"
 
 #include <crypt.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // DiagnosisMemory, and ProcessTable's judgement of an object's application, over a scratch /proc
 // tree whose processes have /proc/PID/stat and /proc/PID/status as the kernel writes them.
-#include "diagnosis_memory.h"
+#include "procfs/diagnosis_memory.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "process_stat.h"
-#include "process_table.h"
+#include "procfs/process_stat.h"
+#include "procfs/process_table.h"
 
 namespace ipc_exporter {
 namespace {

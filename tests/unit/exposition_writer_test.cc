@@ -1,4 +1,4 @@
-#include "exposition_writer.h"
+#include "exposition/exposition_writer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "http_encoding.h"
+#include "exporter/http_encoding.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "kernel_limits.h"
+#include "procfs/kernel_limits.h"
 
 #include <gtest/gtest.h>
 

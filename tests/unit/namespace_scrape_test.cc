@@ -10,10 +10,10 @@
 #include <set>
 #include <thread>
 
+#include "base/task_pool.h"
 #include "exposition.h"
 #include "fakes.h"
-#include "scraper.h"
-#include "task_pool.h"
+#include "scrape/scraper.h"
 
 namespace ipc_exporter {
 namespace {
@@ -94,10 +94,8 @@ TEST_F(NamespaceScrape, JoinsEachOtherNamespaceAndSkipsThoseThatCannotBe) {
   testing::FakeAccountNames names;
   CollectorContext context =
       testing::FixtureContext(proc, syscalls, names);  // dev_shm: the fixture's
-  std::vector<Scraper::NamedCollector> collectors;
-  collectors.push_back({"probe", CreateProbe(context)});
-  Scraper scraper(std::move(collectors), /*process_metrics=*/false);
-  scraper.CollectAllNamespaces({{CreateProbe}, context}, 100);
+  Scraper scraper(CollectorSet{{{"probe", CreateProbe}}, context}, /*process_metrics=*/false);
+  scraper.CollectAllNamespaces(100);
   const std::string body = scraper.Scrape()->Joined();
   std::vector<testing::ParsedSample> s = testing::ParseExposition(body);
 
@@ -153,10 +151,8 @@ TEST_F(NamespaceScrape, OtherNamespacesShareOneSeriesCapAndAreLimitedInNumber) {
   CollectorContext context = testing::FixtureContext(proc, syscalls, names);
   context.settings.shm_max_series = 1000;
   {
-    std::vector<Scraper::NamedCollector> collectors;
-    collectors.push_back({"probe", CreateProbe(context)});
-    Scraper scraper(std::move(collectors), false);
-    scraper.CollectAllNamespaces({{CreateProbe}, context}, 100);
+    Scraper scraper(CollectorSet{{{"probe", CreateProbe}}, context}, false);
+    scraper.CollectAllNamespaces(100);
     std::vector<testing::ParsedSample> s = testing::ParseExposition(scraper.Scrape()->Joined());
     EXPECT_EQ(testing::FindSample(s, "probe_shm_max_series", {{"ipc_namespace", "100"}}), "1000");
     for (const char* other : {"200", "300", "400", "500"}) {  // four others share 1000
@@ -167,10 +163,8 @@ TEST_F(NamespaceScrape, OtherNamespacesShareOneSeriesCapAndAreLimitedInNumber) {
               "0");
   }
   syscalls.joined_namespaces.clear();
-  std::vector<Scraper::NamedCollector> collectors;
-  collectors.push_back({"probe", CreateProbe(context)});
-  Scraper scraper(std::move(collectors), false);
-  scraper.CollectAllNamespaces({{CreateProbe}, context}, 1);
+  Scraper scraper(CollectorSet{{{"probe", CreateProbe}}, context}, false);
+  scraper.CollectAllNamespaces(1);
   std::vector<testing::ParsedSample> s = testing::ParseExposition(scraper.Scrape()->Joined());
   // The container's namespace is the one kept, with the whole shared cap.
   EXPECT_EQ(testing::FindSample(s, "probe_shm_max_series", {{"ipc_namespace", "200"}}), "1000");
@@ -188,10 +182,8 @@ TEST_F(NamespaceScrape, WithoutTheOwnNamespaceLinkTheOwnNamespaceIsStillCollecte
   testing::FakeIpcSyscalls syscalls;
   testing::FakeAccountNames names;
   CollectorContext context = testing::FixtureContext(proc, syscalls, names);
-  std::vector<Scraper::NamedCollector> collectors;
-  collectors.push_back({"probe", CreateProbe(context)});
-  Scraper scraper(std::move(collectors), /*process_metrics=*/false);
-  scraper.CollectAllNamespaces({{CreateProbe}, context}, 100);
+  Scraper scraper(CollectorSet{{{"probe", CreateProbe}}, context}, /*process_metrics=*/false);
+  scraper.CollectAllNamespaces(100);
   std::vector<testing::ParsedSample> s = testing::ParseExposition(scraper.Scrape()->Joined());
   EXPECT_EQ(testing::FindSample(s, "probe_dev_shm_given"), "1");
   EXPECT_TRUE(syscalls.joined_namespaces.empty());

@@ -1,7 +1,7 @@
 // SettingsPerNamespace: which namespace reads which /dev/shm and mqueue mount, and what share of
 // the series caps each gets. The proc tree is a scratch directory on /dev/shm (a tmpfs, as a real
 // /dev/shm is), so that the filesystem checks of other namespaces' roots can pass or fail.
-#include "namespace_settings.h"
+#include "scrape/namespace_settings.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

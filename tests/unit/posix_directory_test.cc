@@ -1,7 +1,7 @@
 // Opening another namespace's /dev/shm or mqueue mount through /proc/PID/root: resolved inside
 // that root, on the expected filesystem only. The roots here are scratch directories standing
 // in for /proc/PID/root, with the links an unprivileged namespace owner could make.
-#include "posix_directory.h"
+#include "collectors/posix/posix_directory.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

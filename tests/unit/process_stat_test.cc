@@ -1,4 +1,4 @@
-#include "process_stat.h"
+#include "procfs/process_stat.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "scraper.h"
+#include "scrape/scraper.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,9 @@
 #include <future>
 #include <thread>
 
+#include "exporter/http_encoding.h"
 #include "exposition.h"
+#include "fakes.h"
 #include "gate_collector.h"
 #include "http_client.h"
 
@@ -25,7 +27,9 @@ class ScriptedCollector final : public Collector {
   void Collect(ExpositionWriter& out, CollectReport& report) override {
     out.Family(family_, "Scripted.");
     out.Sample({}, uint64_t{7});
-    report.attention.push_back({"orphaned segment", "0x00000000", family_, "", "", 1, "", 0});
+    AttentionItem item;
+    item.command = family_;  // which collector found it
+    report.attention.push_back(item);
     if (mode_ == Mode::kSoftError) report.errors.push_back("one row was malformed");
     if (mode_ == Mode::kThrow) throw std::runtime_error("table unreadable");
   }
@@ -36,14 +40,14 @@ class ScriptedCollector final : public Collector {
 };
 
 TEST(Scraper, FailedCollectorLeavesNothingAndIsReported) {
-  std::vector<Scraper::NamedCollector> collectors;
+  testing::NamedCollectors collectors;
   collectors.push_back(
       {"good", std::make_unique<ScriptedCollector>("good_metric", ScriptedCollector::Mode::kOk)});
   collectors.push_back({"broken", std::make_unique<ScriptedCollector>(
                                       "broken_metric", ScriptedCollector::Mode::kThrow)});
   collectors.push_back({"partial", std::make_unique<ScriptedCollector>(
                                        "partial_metric", ScriptedCollector::Mode::kSoftError)});
-  Scraper scraper(std::move(collectors), /*process_metrics=*/false);
+  Scraper scraper(testing::SetOf(std::move(collectors)), /*process_metrics=*/false);
   std::string body = scraper.Scrape()->Joined();
   auto samples = testing::ParseExposition(body);
 
@@ -65,8 +69,8 @@ TEST(Scraper, FailedCollectorLeavesNothingAndIsReported) {
   // The thrown-away collector's findings are thrown away with its samples.
   std::vector<AttentionItem> attention = scraper.Findings().attention;
   ASSERT_EQ(attention.size(), 2u);
-  EXPECT_EQ(attention[0].id, "good_metric");
-  EXPECT_EQ(attention[1].id, "partial_metric");
+  EXPECT_EQ(attention[0].command, "good_metric");
+  EXPECT_EQ(attention[1].command, "partial_metric");
 
   std::vector<CollectorStatus> statuses = scraper.Statuses();
   ASSERT_EQ(statuses.size(), 3u);
@@ -81,7 +85,7 @@ TEST(Scraper, ProcessMetricsDescribeThisProcess) {
   const std::clock_t start = std::clock();
   volatile uint64_t sink = 0;
   while (std::clock() - start < CLOCKS_PER_SEC / 20) sink = sink + 1;
-  Scraper scraper({}, /*process_metrics=*/true);
+  Scraper scraper(testing::SetOf({}), /*process_metrics=*/true);
   auto samples = testing::ParseExposition(scraper.Scrape()->Joined());
   for (const char* name : {"process_cpu_seconds_total", "process_max_fds", "process_open_fds",
                            "process_resident_memory_bytes", "process_start_time_seconds",
@@ -95,9 +99,9 @@ TEST(Scraper, ProcessMetricsDescribeThisProcess) {
 TEST(Scraper, ConcurrentScrapesShareOneCollection) {
   auto gate = std::make_unique<GateCollector>();
   GateCollector* gate_view = gate.get();
-  std::vector<Scraper::NamedCollector> collectors;
+  testing::NamedCollectors collectors;
   collectors.push_back({"gate", std::move(gate)});
-  Scraper scraper(std::move(collectors), false);
+  Scraper scraper(testing::SetOf(std::move(collectors)), false);
 
   auto first = std::async(std::launch::async, [&] { return scraper.Scrape(); });
   ASSERT_TRUE(gate_view->WaitStarted(1));
@@ -111,9 +115,15 @@ TEST(Scraper, ConcurrentScrapesShareOneCollection) {
   for (auto& joiner : joiners) EXPECT_EQ(joiner.get(), shared);
   EXPECT_EQ(gate_view->runs(), 1);
   EXPECT_EQ(scraper.collections(), 1u);
-  // The gzip form is computed once and shared too.
-  EXPECT_EQ(&shared->Gzipped(1), &shared->Gzipped(1));
-  EXPECT_EQ(testing::Gunzip(shared->Gzipped(1)), shared->Joined());
+  // The encoded form (the HTTP layer's gzip) is computed once and shared too.
+  int encodings = 0;
+  const ScrapeResult::Encoder gzip = [&](const std::vector<std::string>& parts, std::string* out) {
+    ++encodings;
+    GzipCompress(parts, 1, out);
+  };
+  EXPECT_EQ(&shared->Encoded(gzip), &shared->Encoded(gzip));
+  EXPECT_EQ(encodings, 1);
+  EXPECT_EQ(testing::Gunzip(shared->Encoded(gzip)), shared->Joined());
   // A scrape after the collection ended walks the kernel again.
   EXPECT_NE(scraper.Scrape(), shared);
   EXPECT_EQ(scraper.collections(), 2u);
@@ -124,9 +134,9 @@ TEST(Scraper, ConcurrentScrapesShareOneCollection) {
 TEST(Scraper, RequestsWaitOnlyTheirTimeoutForAHungCollection) {
   auto gate = std::make_unique<GateCollector>();
   GateCollector* gate_view = gate.get();
-  std::vector<Scraper::NamedCollector> collectors;
+  testing::NamedCollectors collectors;
   collectors.push_back({"gate", std::move(gate)});
-  Scraper scraper(std::move(collectors), false);
+  Scraper scraper(testing::SetOf(std::move(collectors)), false);
   EXPECT_EQ(scraper.CollectionRunningFor().count(), 0);
 
   const auto started = std::chrono::steady_clock::now();
@@ -166,10 +176,10 @@ class RendezvousCollector final : public Collector {
 TEST(Scraper, CollectorsRunConcurrently) {
   auto a = std::make_shared<std::promise<void>>();
   auto b = std::make_shared<std::promise<void>>();
-  std::vector<Scraper::NamedCollector> collectors;
+  testing::NamedCollectors collectors;
   collectors.push_back({"a", std::make_unique<RendezvousCollector>(a, b->get_future().share())});
   collectors.push_back({"b", std::make_unique<RendezvousCollector>(b, a->get_future().share())});
-  Scraper scraper(std::move(collectors), false);
+  Scraper scraper(testing::SetOf(std::move(collectors)), false);
   auto samples = testing::ParseExposition(scraper.Scrape()->Joined());
   EXPECT_EQ(testing::FindSample(samples, "ipc_exporter_collector_success", {{"collector", "a"}}),
             "1");

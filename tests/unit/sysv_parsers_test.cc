@@ -1,8 +1,8 @@
-#include "sysv_parsers.h"
+#include "procfs/sysv_parsers.h"
 
 #include <gtest/gtest.h>
 
-#include "sysv_table.h"
+#include "procfs/sysv_table.h"
 
 namespace ipc_exporter {
 namespace {

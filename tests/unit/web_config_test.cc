@@ -1,4 +1,4 @@
-#include "web_config.h"
+#include "exporter/web_config.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

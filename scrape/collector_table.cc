@@ -1,0 +1,23 @@
+#include "scrape/collector_table.h"
+
+#include "collectors/posix/posix_collectors.h"
+#include "collectors/sysv/sysv_collectors.h"
+
+namespace ipc_exporter {
+
+// The one place collectors are registered: no static initialisers, no hidden order.
+const std::vector<CollectorInfo>& AllCollectors() {
+  static const std::vector<CollectorInfo> kCollectors = {
+      {"shm", true, "System V shared memory segments and kernel.shm* limits", CreateShmCollector},
+      {"sem", true, "System V semaphore arrays, every semaphore's value and waiters, kernel.sem",
+       CreateSemCollector},
+      {"msg", true, "System V message queues and kernel.msg* limits", CreateMsgCollector},
+      {"posix_shm", true, "POSIX shared memory objects (/dev/shm)", CreatePosixShmCollector},
+      {"posix_sem", true, "named POSIX semaphores (/dev/shm/sem.*)", CreatePosixSemCollector},
+      {"posix_mqueue", true, "POSIX message queues (the mqueue filesystem) and fs.mqueue limits",
+       CreatePosixMqueueCollector},
+  };
+  return kCollectors;
+}
+
+}  // namespace ipc_exporter

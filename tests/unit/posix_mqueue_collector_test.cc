@@ -1,0 +1,39 @@
+// The posix_mqueue collector over a fixture mqueue mount.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "collect.h"
+#include "exposition.h"
+#include "fakes.h"
+
+namespace ipc_exporter {
+namespace {
+
+using testing::Collected;
+using testing::CollectFixture;
+using testing::CollectWith;
+using testing::FakeIpcSyscalls;
+using testing::FindSample;
+using testing::FindSamples;
+using testing::FixtureProc;
+
+TEST(PosixMqueueCollector, AnExitedProcesssMountIsNoErrorButAMissingMountIs) {
+  CollectorSettings settings;
+  settings.mqueue_mountinfo.clear();
+  settings.mqueue_directory = "/proc/2147483647/root/dev/mqueue";  // above pid_max: never a process
+  settings.through_process_root = true;
+  Collected gone = CollectWith("posix_mqueue", FixtureProc("normal"), {}, settings);
+  EXPECT_TRUE(gone.errors.empty()) << gone.errors.front();
+  EXPECT_EQ(FindSample(gone.samples, "ipc_posix_mqueues"), "0");
+  settings.through_process_root = false;
+  Collected missing = CollectWith("posix_mqueue", FixtureProc("normal"), {}, settings);
+  ASSERT_EQ(missing.errors.size(), 1u);
+  EXPECT_NE(missing.errors.front().find("cannot list /proc/2147483647/root/dev/mqueue"),
+            std::string::npos)
+      << missing.errors.front();
+}
+
+}  // namespace
+}  // namespace ipc_exporter
