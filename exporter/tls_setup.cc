@@ -62,8 +62,10 @@ std::string PreloadOpenSslForCivetWeb() {
   return "";
 }
 
-std::string ConfigureSslContext(void* ssl_ctx, const TlsSettings& tls) {
-  SSL_CTX* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+namespace {
+
+/// The server's certificate chain and its key, which must match.
+std::string UseServerIdentity(SSL_CTX* ctx, const TlsSettings& tls) {
   if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
     return "cert_file " + tls.cert_file + ": " + OpenSslError();
   }
@@ -76,6 +78,11 @@ std::string ConfigureSslContext(void* ssl_ctx, const TlsSettings& tls) {
   if (SSL_CTX_check_private_key(ctx) != 1) {
     return "key_file " + tls.key_file + " does not match cert_file " + tls.cert_file;
   }
+  return "";
+}
+
+/// Versions, TLS 1.2 suites, curves, whose preference wins, no client renegotiation.
+std::string SetProtocol(SSL_CTX* ctx, const TlsSettings& tls) {
   const int min = tls.min_version == "TLS13" ? TLS1_3_VERSION : TLS1_2_VERSION;
   const int max = tls.max_version == "TLS12" ? TLS1_2_VERSION : TLS1_3_VERSION;
   if (SSL_CTX_set_min_proto_version(ctx, min) != 1 ||
@@ -100,7 +107,11 @@ std::string ConfigureSslContext(void* ssl_ctx, const TlsSettings& tls) {
   }
   // Renegotiation initiated by clients costs the server a handshake per request: refused.
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+  return "";
+}
 
+/// client_ca_file and client_auth_type.
+std::string VerifyClients(SSL_CTX* ctx, const TlsSettings& tls) {
   if (!tls.client_ca_file.empty()) {
     if (SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(), nullptr) != 1) {
       return "client_ca_file " + tls.client_ca_file + ": " + OpenSslError();
@@ -121,6 +132,17 @@ std::string ConfigureSslContext(void* ssl_ctx, const TlsSettings& tls) {
   } else {  // RequireAndVerifyClientCert
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                        AcceptVerifiedOrOwnCertificate);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string ConfigureSslContext(void* ssl_ctx, const TlsSettings& tls) {
+  SSL_CTX* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  for (auto step : {UseServerIdentity, SetProtocol, VerifyClients}) {
+    std::string problem = step(ctx, tls);
+    if (!problem.empty()) return problem;
   }
   return "";
 }
