@@ -28,30 +28,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// From 127.0.0.2: the attacker is another client than the normal scraper (127.0.0.1), as it
+// would be on a network. Short timeouts, so that one stuck socket does not stall the attack.
 int Connect(int port, bool small_receive_buffer) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (small_receive_buffer) {
-    int size = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-  }
-  // From 127.0.0.2: the attacker is another client than the normal scraper (127.0.0.1), as it
-  // would be on a network.
-  sockaddr_in source{};
-  source.sin_family = AF_INET;
-  source.sin_addr.s_addr = htonl(0x7f000002);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof(source));
-  timeval limit{0, 200000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
+  return ipc_exporter::testing::ConnectLoopback(port, 0x7f000002, /*timeout_ms=*/200,
+                                                small_receive_buffer ? 4096 : 0);
 }
 
 void Send(int fd, const std::string& bytes) {

@@ -10,27 +10,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 namespaces=${1:-20}
 objects=${2:-50}
-if [[ "${SKIP_SETUP:-}" != 1 ]]; then
-  scripts/install-deps.sh --test >/dev/null
-  cmake --preset bench >/dev/null
-  cmake --build --preset bench -j"$(nproc)" >/dev/null
-fi
-build=build/bench
-log=$(mktemp)
+# shellcheck source=bench/bench_common.sh
+source bench/bench_common.sh
+prepare_bench
 ready=$(mktemp -d)
-exporter_pid=""
 children=()
 cleanup() {
-  [[ -n "$exporter_pid" ]] && kill "$exporter_pid" 2>/dev/null && wait "$exporter_pid" 2>/dev/null
-  exporter_pid=""
+  finish_bench
   for child in "${children[@]}"; do kill "$child" 2>/dev/null || true; done
   for child in "${children[@]}"; do wait "$child" 2>/dev/null || true; done
   children=()
-  rm -rf "$log" "$ready"
+  rm -rf "$ready"
 }
 trap cleanup EXIT
-# shellcheck source=bench/exporter_control.sh
-source bench/exporter_control.sh
 
 for i in $(seq "$namespaces"); do
   # Each its own /dev/shm too, as a container has (a private mount namespace, gone with it).
@@ -51,13 +43,12 @@ echo "$namespaces namespaces of $objects segments, $objects arrays of 8 and $obj
 printf '| flags | plain ms | CPU ms/scrape | body KiB |\n| --- | --- | --- | --- |\n'
 for flags in "" "--ipc.namespaces=all" "--collector.posix_shm.processes" \
   "--ipc.namespaces=all --collector.posix_shm.processes"; do
-  EXPORTER_ARGS="$flags" start_exporter
+  EXPORTER_ARGS="$flags" start_bench_exporter
   declare -A r=()
   while read -r line; do
     for pair in $line; do r[${pair%%=*}]=${pair#*=}; done
   done < <("$build/bench/ipc_bench" --port "$port" --pid "$exporter_pid" --scrapes 15)
   printf '| %s | %s | %s | %s |\n' "${flags:-(default)}" "${r[plain_ms]}" \
     "${r[cpu_per_scrape_ms]}" "$((r[body_bytes] / 1024))"
-  kill "$exporter_pid" && wait "$exporter_pid" 2>/dev/null || true
-  exporter_pid=""
+  stop_exporter
 done

@@ -8,24 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-if [[ "${SKIP_SETUP:-}" != 1 ]]; then
-  scripts/install-deps.sh --test >/dev/null
-  cmake --preset bench >/dev/null
-  cmake --build --preset bench -j"$(nproc)" >/dev/null
-fi
-build=build/bench
-state=$(mktemp)
-log=$(mktemp)
-exporter_pid=""
-cleanup() {
-  [[ -n "$exporter_pid" ]] && kill "$exporter_pid" 2>/dev/null && wait "$exporter_pid" 2>/dev/null
-  exporter_pid=""
-  [[ -s "$state" ]] && "$build/bench/ipc_loadgen" remove --state "$state" >/dev/null
-  return 0
-}
-trap 'cleanup; rm -f "$state" "$log"' EXIT
-# shellcheck source=bench/exporter_control.sh
-source bench/exporter_control.sh
+# shellcheck source=bench/bench_common.sh
+source bench/bench_common.sh
+prepare_bench
+trap finish_bench EXIT
 
 "$build/bench/ipc_loadgen" create --state "$state" --segments 1000 --attached 200 --orphaned 50 \
   --holders 8 --arrays 1000 --semaphores 8 --waiters 50 --queues 1000 --messages 4 --users 8 \
@@ -34,7 +20,7 @@ printf '| attack | connections | new per s | normal scrapes ok | slowest scrape 
 printf '| --- | --- | --- | --- | --- | --- |\n'
 for attack in "idle 200 7" "keepalive 60 60" "slowloris 500 100" "slowbody 500 100" \
   "slowread 500 100" "slowread 40 40"; do
-  start_exporter  # fresh for each, so that peak RSS is the attack's
+  start_bench_exporter  # fresh for each, so that peak RSS is the attack's
   # shellcheck disable=SC2086
   line=$("$build/bench/http_attack" "$port" "$exporter_pid" $attack "$seconds")
   read -r name connections rate <<<"$attack"
@@ -42,6 +28,5 @@ for attack in "idle 200 7" "keepalive 60 60" "slowloris 500 100" "slowbody 500 1
   slowest=$(sed -n 's/.*slowest \([0-9.]*\) s.*/\1 s/p' <<<"$line")
   rss=$(sed -n 's/.*peak RSS \([0-9.]*\) MiB.*/\1 MiB/p' <<<"$line")
   printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$connections" "$rate" "$ok" "$slowest" "$rss"
-  kill "$exporter_pid" && wait "$exporter_pid" 2>/dev/null || true
-  exporter_pid=""
+  stop_exporter
 done

@@ -10,29 +10,14 @@ cd "$(dirname "$0")/.."
 scales=("$@")
 [[ ${#scales[@]} -gt 0 ]] || scales=(small medium large)
 
-if [[ "${SKIP_SETUP:-}" != 1 ]]; then
-  scripts/install-deps.sh --test >/dev/null
-  apt-get install -y --no-install-recommends wrk >/dev/null
-  cmake --preset bench >/dev/null
-  cmake --build --preset bench -j"$(nproc)" >/dev/null
-fi
-build=build/bench
-state=$(mktemp)
-log=$(mktemp)
-exporter_pid=""
-cleanup() {
-  [[ -n "$exporter_pid" ]] && kill "$exporter_pid" 2>/dev/null && wait "$exporter_pid" 2>/dev/null
-  exporter_pid=""
-  [[ -s "$state" ]] && "$build/bench/ipc_loadgen" remove --state "$state" >/dev/null
-  return 0
-}
-trap 'cleanup; rm -f "$state" "$log"' EXIT
+# shellcheck source=bench/bench_common.sh
+source bench/bench_common.sh
+prepare_bench wrk
+trap finish_bench EXIT
 
 # Speed, not defence, is measured here, with many connections from 127.0.0.1 (wrk): no
 # per-client limits.
 export EXPORTER_ARGS="--web.max-connections-per-client=0 ${EXPORTER_ARGS:-}"
-# shellcheck source=bench/exporter_control.sh
-source bench/exporter_control.sh
 
 metric() {  # metric NAME: its value in a fresh scrape
   curl -s "http://127.0.0.1:$port/metrics" | awk -v n="$1" '$1 == n { print $2 }'
@@ -48,7 +33,7 @@ for scale in "${scales[@]}"; do
     *) echo "unknown scale $scale" >&2; exit 2 ;;
   esac
   "$build/bench/ipc_loadgen" create --state "$state" "${load[@]}" >/dev/null
-  start_exporter
+  start_bench_exporter
   idle_rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$exporter_pid/status")
   declare -A r=()
   while read -r line; do
@@ -67,5 +52,5 @@ for scale in "${scales[@]}"; do
     non2xx=$(awk '/Non-2xx/ { print $NF }' <<<"$wrk_out")
     echo "wrk_medium requests=$requests non_2xx=${non2xx:-0} kernel_walks=$((after - before - 1))" >&2
   fi
-  cleanup
+  cleanup_bench
 done

@@ -17,14 +17,20 @@ inline std::string_view NextLine(std::string_view& text) {
 /// (spaces by default: /proc/PID/maps pads its columns with them). Returns "" at the end. The
 /// one tokeniser of /proc text.
 inline std::string_view NextField(std::string_view& line, std::string_view separators = " ") {
-  size_t start = line.find_first_not_of(separators);
-  if (start == std::string_view::npos) {
-    line = {};
-    return {};
-  }
-  size_t end = line.find_first_of(separators, start);
+  // Plain loops, as the table parser had: find_first_of looks each character up in the set
+  // through a call, and a large scrape splits hundreds of thousands of fields.
+  const auto is_separator = [&](char c) {
+    for (char separator : separators) {
+      if (c == separator) return true;
+    }
+    return false;
+  };
+  size_t start = 0;
+  while (start < line.size() && is_separator(line[start])) ++start;
+  size_t end = start;
+  while (end < line.size() && !is_separator(line[end])) ++end;
   std::string_view field = line.substr(start, end - start);
-  line.remove_prefix(end == std::string_view::npos ? line.size() : end);
+  line.remove_prefix(end);
   return field;
 }
 

@@ -9,22 +9,11 @@ set -euo pipefail
 EXPORTER=$(readlink -f "$1")
 ATTACK=$(readlink -f "$2")
 rss_limit=${3:-64}
+# shellcheck source=scripts/exporter_process.sh
+source "$(dirname "$(readlink -f "$0")")/../../scripts/exporter_process.sh"
 log=$(mktemp)
-exporter_pid=""
-cleanup() {
-  [[ -n "$exporter_pid" ]] && kill "$exporter_pid" 2>/dev/null && wait "$exporter_pid" 2>/dev/null
-  rm -f "$log"
-}
-trap cleanup EXIT
-"$EXPORTER" --web.listen-address=127.0.0.1:0 >"$log" 2>&1 &
-exporter_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*msg=listening address=127.0.0.1:\([0-9]*\).*/\1/p' "$log")
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
-[[ -n "$port" ]] || { echo "FAIL: the exporter did not start: $(cat "$log")" >&2; exit 1; }
+trap 'stop_exporter; rm -f "$log"' EXIT
+start_exporter "$EXPORTER" "$log"
 
 failed=0
 for attack in "idle 200 50" "keepalive 60 60" "slowloris 300 100" "slowbody 300 100" \

@@ -23,37 +23,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int ConnectLoopback(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 /// A connection to 127.0.0.1:`port` from `source` (another loopback address is another client).
 int ConnectFrom(uint32_t source, int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in from{};
-  from.sin_family = AF_INET;
-  from.sin_addr.s_addr = htonl(source);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval limit{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0 ||
-      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
+  return testing::ConnectLoopback(port, source, /*timeout_ms=*/5000);
 }
 
 /// Sends a whole request on `fd` and returns the first bytes of the answer ("" if closed).
@@ -72,7 +44,7 @@ class Slowloris {
  public:
   Slowloris(int port, int clients) {
     for (int i = 0; i < clients; ++i) {
-      int fd = ConnectLoopback(port);
+      int fd = testing::ConnectLoopback(port);
       if (fd < 0) continue;
       ::fcntl(fd, F_SETFL, O_NONBLOCK);
       const char start[] = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
@@ -253,7 +225,7 @@ std::string ReadOneResponse(int fd) {
 // ~40 ms for the client's delayed ACK between its header and body writes.
 TEST(Hostile, ReusedConnectionsAnswerWithoutNagleDelays) {
   ExporterProcess exporter;
-  const int fd = ConnectLoopback(exporter.port());
+  const int fd = testing::ConnectLoopback(exporter.port());
   ASSERT_GE(fd, 0);
   timeval limit{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
@@ -296,7 +268,7 @@ TEST(Hostile, AcceptLoopDoesNotSpinWhenDescriptorsRunOut) {
   // Far more than 64 descriptors' worth, each sending a first byte (connections that send
   // nothing are not even accepted: TCP_DEFER_ACCEPT) and then nothing more.
   for (int i = 0; i < 150; ++i) {
-    const int fd = ConnectLoopback(exporter.port());
+    const int fd = testing::ConnectLoopback(exporter.port());
     if (fd < 0) continue;
     ssize_t sent = ::send(fd, "G", 1, MSG_NOSIGNAL);
     (void)sent;

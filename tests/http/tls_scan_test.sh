@@ -7,29 +7,17 @@
 set -euo pipefail
 EXPORTER=$(readlink -f "$1")
 work=$(mktemp -d)
-exporter_pid=""
-cleanup() {
-  [[ -n "$exporter_pid" ]] && kill "$exporter_pid" 2>/dev/null && wait "$exporter_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/exporter_process.sh
+source "$(dirname "$(readlink -f "$0")")/../../scripts/exporter_process.sh"
+trap 'stop_exporter; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 
 start() {  # WEB_CONFIG_EXTRA: lines added under tls_server_config
-  [[ -n "$exporter_pid" ]] && kill "$exporter_pid" && wait "$exporter_pid" 2>/dev/null || true
+  stop_exporter
   printf 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n%s' "$1" >"$work/web.yml"
-  "$EXPORTER" --web.listen-address=127.0.0.1:0 --web.config.file="$work/web.yml" \
-    >"$work/log" 2>&1 &
-  exporter_pid=$!
-  port=""
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's/.*msg=listening address=127.0.0.1:\([0-9]*\).*/\1/p' "$work/log")
-    [[ -n "$port" ]] && return
-    sleep 0.1
-  done
-  fail "the exporter did not start: $(cat "$work/log")"
+  start_exporter "$EXPORTER" "$work/log" --web.config.file="$work/web.yml"
 }
 scan() { sslscan --no-colour --no-heartbleed "127.0.0.1:$port"; }
 accepted() { awk '/^(Preferred|Accepted) +TLSv1.2/ {print $5}' <<<"$1" | sort | tr '\n' ' '; }

@@ -17,20 +17,8 @@ namespace ipc_exporter::testing {
 namespace {
 
 int Connect(int port, int timeout_ms) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  timeval timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // tests talk to loopback only
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    int error = errno;
-    ::close(fd);
-    throw std::runtime_error(std::string("connect failed: ") + std::strerror(error));
-  }
+  const int fd = ConnectLoopback(port, 0x7f000001, timeout_ms);
+  if (fd < 0) throw std::runtime_error(std::string("connect failed: ") + std::strerror(errno));
   return fd;
 }
 
@@ -167,6 +155,35 @@ DiscardedResponse HttpRequestDiscardingBody(
   }
   ::close(fd);
   return response;
+}
+
+int ConnectLoopback(int port, uint32_t source, int timeout_ms, int receive_buffer) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (receive_buffer > 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof(receive_buffer));
+  }
+  if (timeout_ms > 0) {
+    timeval timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  }
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = htonl(source);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // tests talk to loopback only
+  if ((source != INADDR_LOOPBACK &&
+       ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0) ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    const int error = errno;
+    ::close(fd);
+    errno = error;
+    return -1;
+  }
+  return fd;
 }
 
 int FreeLoopbackPort() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -40,6 +41,13 @@ struct DiscardedResponse {
 DiscardedResponse HttpRequestDiscardingBody(
     int port, const std::string& path,
     const std::vector<std::pair<std::string, std::string>>& headers = {}, int timeout_ms = 60000);
+
+/// A TCP connection to 127.0.0.1:`port` from loopback address `source` (host order: another
+/// loopback address is another client to the exporter), with send and receive timeouts of
+/// `timeout_ms` (0: none) and, if `receive_buffer` > 0, that small a receive buffer (a slow
+/// reader). -1 if it cannot be made, errno telling why.
+int ConnectLoopback(int port, uint32_t source = 0x7f000001, int timeout_ms = 0,
+                    int receive_buffer = 0);
 
 /// A loopback port that was free a moment ago (for servers that cannot take port 0).
 int FreeLoopbackPort();

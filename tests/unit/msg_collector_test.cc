@@ -2,23 +2,12 @@
 // stalled queues.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "collect.h"
-#include "exposition.h"
-#include "fakes.h"
 
 namespace ipc_exporter {
 namespace {
 
-using testing::Collected;
-using testing::CollectFixture;
-using testing::CollectWith;
-using testing::FakeIpcSyscalls;
-using testing::FindSample;
-using testing::FindSamples;
-using testing::FixtureProc;
+using namespace testing;  // the fixture helpers of tests/support
 
 TEST(MsgCollector, NormalHost) {
   Collected c = CollectWith("msg", FixtureProc("normal"), testing::FixtureSyscalls("normal"));

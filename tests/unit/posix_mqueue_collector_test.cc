@@ -1,23 +1,12 @@
 // The posix_mqueue collector over a fixture mqueue mount.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "collect.h"
-#include "exposition.h"
-#include "fakes.h"
 
 namespace ipc_exporter {
 namespace {
 
-using testing::Collected;
-using testing::CollectFixture;
-using testing::CollectWith;
-using testing::FakeIpcSyscalls;
-using testing::FindSample;
-using testing::FindSamples;
-using testing::FixtureProc;
+using namespace testing;  // the fixture helpers of tests/support
 
 TEST(PosixMqueueCollector, AnExitedProcesssMountIsNoErrorButAMissingMountIs) {
   CollectorSettings settings;

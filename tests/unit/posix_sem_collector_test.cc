@@ -1,22 +1,12 @@
 // The posix_sem collector over the fixture /dev/shm.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "collect.h"
-#include "exposition.h"
-#include "fakes.h"
 
 namespace ipc_exporter {
 namespace {
 
-using testing::Collected;
-using testing::CollectFixture;
-using testing::CollectWith;
-using testing::FakeIpcSyscalls;
-using testing::FindSample;
-using testing::FindSamples;
-using testing::FixtureProc;
+using namespace testing;  // the fixture helpers of tests/support
 
 TEST(PosixSemCollector, ReadsValueAndWaitersWithoutOpeningTheSemaphore) {
   // The fixture's sem.app-lock is a glibc sem_t with value 2 and one waiter.

@@ -2,23 +2,12 @@
 #include <gtest/gtest.h>
 #include <sys/statvfs.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "collect.h"
-#include "exposition.h"
-#include "fakes.h"
 
 namespace ipc_exporter {
 namespace {
 
-using testing::Collected;
-using testing::CollectFixture;
-using testing::CollectWith;
-using testing::FakeIpcSyscalls;
-using testing::FindSample;
-using testing::FindSamples;
-using testing::FixtureProc;
+using namespace testing;  // the fixture helpers of tests/support
 
 TEST(PosixShmCollector, ListsObjectsButNotSemaphores) {
   // The fixture's /dev/shm holds app-cache (100 bytes) and sem.app-lock (a semaphore).

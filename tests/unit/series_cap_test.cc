@@ -4,15 +4,11 @@
 #include <gtest/gtest.h>
 
 #include "collect.h"
-#include "fakes.h"
 
 namespace ipc_exporter {
 namespace {
 
-using testing::Collected;
-using testing::CollectFixture;
-using testing::FindSample;
-using testing::FindSamples;
+using namespace testing;  // the fixture helpers of tests/support
 
 TEST(SelectWithinCap, Table) {
   // Flagged objects first, then the rest in order; what does not fit is left out whole.

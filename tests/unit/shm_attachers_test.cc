@@ -3,20 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "collect.h"
-#include "fakes.h"
 #include "procfs/process_table.h"
 
 namespace ipc_exporter {
 namespace {
 
-using testing::Collected;
-using testing::CollectFixture;
-using testing::FindSamples;
-using testing::FixtureProc;
+using namespace testing;  // the fixture helpers of tests/support
 
 TEST(ShmAttachers, ListedOnlyWhenAskedFor) {
   EXPECT_TRUE(FindSamples(CollectFixture("shm", "normal").samples, "ipc_shm_segment_attacher_info")
