@@ -12,6 +12,7 @@
 #include "procfs/account_names.h"
 #include "procfs/ipc_syscalls.h"
 #include "procfs/proc_fs.h"
+#include "procfs/process_table.h"
 
 namespace ipc_exporter {
 
@@ -94,6 +95,54 @@ struct LimitUsage {
   uint64_t ipc_namespace = 0;  // another namespace's inode with --ipc.namespaces=all
 };
 
+/// What kind of IPC object a row of the page describes.
+enum class ObjectKind {
+  kShmSegment,
+  kSemArray,
+  kMsgQueue,
+  kPosixShm,
+  kPosixSemaphore,
+  kPosixQueue
+};
+
+/// A process an object records (creator, last operator, last sender or receiver).
+struct ProcessMention {
+  int32_t pid = 0;      // 0: none recorded, or outside the exporter's pid namespace
+  std::string command;  // while it runs, or as remembered after it exited; "" if unknown
+  Liveness state = Liveness::kUnknown;
+};
+
+/// One semaphore of an array.
+struct SemaphoreRow {
+  uint32_t value = 0;
+  uint32_t waiting = 0;  // semncnt + semzcnt
+  ProcessMention last;   // sempid
+};
+
+/// Every IPC object, for the page's tables (what ipcs lists), as numbers and names: the page
+/// formats them.
+struct ObjectRow {
+  ObjectKind kind = ObjectKind::kShmSegment;
+  uint32_t key = 0;                        // System V
+  int32_t id = 0;                          // System V shmid, semid, msqid
+  std::string name;                        // POSIX "/NAME"
+  std::string owner;                       // user name
+  uint32_t mode = 0;                       // permission bits
+  uint64_t bytes = 0;                      // size; for queues, bytes queued
+  std::optional<uint64_t> capacity_bytes;  // queues
+  uint64_t count = 0;    // attaches, semaphores in the array, queued messages, a POSIX value
+  uint64_t waiting = 0;  // a POSIX semaphore's waiters
+  std::vector<SemaphoreRow> semaphores;  // of an array, when they could be read
+  ProcessMention creator;                // segments
+  ProcessMention last;                   // last attach/detach or operation, last receiver
+  ProcessMention sender;                 // queues: the last sender
+  int64_t changed = 0;                   // latest recorded activity or change, Unix seconds
+  std::optional<Problem> problem;
+  uint64_t ipc_namespace = 0;  // another namespace's inode with --ipc.namespaces=all
+  int32_t namespace_pid = 0;   // a process in that namespace (for nsenter), 0 if none
+  std::string container;       // that namespace's container id, where its cgroup names one
+};
+
 /// What a collector found besides the samples it wrote.
 struct CollectReport {
   std::vector<std::string> errors;
@@ -103,6 +152,7 @@ struct CollectReport {
   uint64_t invisible_pids = 0;
   std::vector<AttentionItem> attention;
   std::vector<LimitUsage> limits;
+  std::vector<ObjectRow> objects;  // every object the collector listed, for the page
 };
 
 /// One kind of IPC object. A collector reads the kernel afresh on every call and keeps no state

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/collector.h"
 #include "exposition/exposition_writer.h"
 #include "procfs/account_names.h"
 #include "procfs/sysv_records.h"
@@ -121,6 +122,17 @@ void WriteFileOwnershipInfo(ExpositionWriter& out, std::string_view family, std:
                 {"mode", mode}},
                uint64_t{1});
   }
+}
+
+/// The page's row of a POSIX object (a file): kind, name, owner and permission bits.
+inline ObjectRow FileObjectRow(ObjectKind kind, const std::string& name, uint32_t uid,
+                               uint32_t mode, AccountNames& names) {
+  ObjectRow row;
+  row.kind = kind;
+  row.name = name;
+  row.owner = names.UserName(uid);
+  row.mode = mode & 0777u;
+  return row;
 }
 
 /// Readings that hold nothing but the listed records, in `member`: what the totals need when

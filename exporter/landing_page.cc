@@ -1,35 +1,28 @@
 #include "exporter/landing_page.h"
 
 #include <cstdio>
+#include <ctime>
 #include <iterator>
 
+#include "exporter/html_text.h"
+#include "exporter/object_tables.h"
 #include "scrape/build_info.h"
 
 namespace ipc_exporter {
 namespace {
 
 constexpr const char* kStyle =
-    "body{font-family:sans-serif;margin:2em;max-width:72em;color:#222}\n"
+    "body{font-family:sans-serif;margin:2em;max-width:110em;color:#222}\n"
     "table{border-collapse:collapse;margin-bottom:1.5em}\n"
     "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}\n"
     "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".ok{color:#176317}.failed{color:#a31515}.pending{color:#666}\n"
     ".bar{width:10em;height:.8em;background:#eee;border:1px solid #bbb}\n"
     ".fill{height:100%;background:#3a7d3a}.fill.warn{background:#c98a00}"
-    ".fill.crit{background:#a31515}\n";
-
-// Sizes up to the kernel's "unlimited" shmall (about 64 ZiB), so in floating point.
-std::string FormatBytes(double bytes) {
-  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
-  size_t unit = 0;
-  while (bytes >= 1024 && unit + 1 < std::size(kUnits)) {
-    bytes /= 1024;
-    ++unit;
-  }
-  char buffer[40];
-  std::snprintf(buffer, sizeof(buffer), unit == 0 ? "%.0f %s" : "%.1f %s", bytes, kUnits[unit]);
-  return buffer;
-}
+    ".fill.crit{background:#a31515}\n"
+    "table.objects th{cursor:pointer}code.cmd{user-select:all;background:#f3f3f3;padding:0 .2em}\n"
+    "table.semaphores td,table.semaphores th{padding:.1em .4em}\n"
+    "section.kind{content-visibility:auto;contain-intrinsic-size:auto 40em}\n";
 
 std::string FormatCount(double value) {
   char buffer[40];
@@ -46,13 +39,6 @@ std::string DescribeProblem(const AttentionItem& item) {
     problem.append(" (ipc namespace ").append(std::to_string(item.ipc_namespace)).append(")");
   }
   return problem;
-}
-
-/// The key as ipcs prints it.
-std::string FormatKey(uint32_t key) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof(buffer), "0x%08x", key);
-  return buffer;
 }
 
 /// What makes the problem's size: a segment's bytes, a semaphore's value and waiters, a queue's
@@ -137,43 +123,6 @@ std::string CollectorsTable(const std::vector<CollectorStatus>& statuses) {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out.append("&amp;");
-        break;
-      case '<':
-        out.append("&lt;");
-        break;
-      case '>':
-        out.append("&gt;");
-        break;
-      case '"':
-        out.append("&quot;");
-        break;
-      case '\'':
-        out.append("&#39;");
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string HumanDuration(int64_t seconds) {
-  if (seconds < 0) seconds = 0;
-  const int64_t days = seconds / 86400, hours = seconds / 3600 % 24;
-  const int64_t minutes = seconds / 60 % 60, secs = seconds % 60;
-  if (days > 0) return std::to_string(days) + "d " + std::to_string(hours) + "h";
-  if (hours > 0) return std::to_string(hours) + "h " + std::to_string(minutes) + "m";
-  if (minutes > 0) return std::to_string(minutes) + "m " + std::to_string(secs) + "s";
-  return std::to_string(secs) + "s";
-}
-
 std::string RenderLandingPage(std::string_view telemetry_path,
                               const std::vector<CollectorStatus>& statuses,
                               const ScrapeFindings& findings) {
@@ -187,8 +136,11 @@ std::string RenderLandingPage(std::string_view telemetry_path,
          ")</li>\n<li><a href=\"/healthz\">Health</a> (/healthz)</li>\n</ul>\n"
          "<h2>Needs attention</h2>\n" +
          AttentionTable(findings.attention) + "<h2>Kernel limits</h2>\n" +
-         LimitsTable(findings.limits) + "<h2>Collectors</h2>\n" + CollectorsTable(statuses) +
-         "<p><small>" + HtmlEscape(VersionLine()) + "</small></p>\n</body>\n</html>\n";
+         LimitsTable(findings.limits) + "<h2>All objects</h2>\n" +
+         RenderObjectTables(findings.objects, static_cast<int64_t>(std::time(nullptr))) +
+         "<h2>Collectors</h2>\n" + CollectorsTable(statuses) + "<p><small>" +
+         HtmlEscape(VersionLine()) + "</small></p>\n<script>" + kObjectTablesScript +
+         "</script>\n</body>\n</html>\n";
 }
 
 }  // namespace ipc_exporter

@@ -23,6 +23,7 @@ struct CollectorStatus {
 struct ScrapeFindings {
   std::vector<AttentionItem> attention;
   std::vector<LimitUsage> limits;
+  std::vector<ObjectRow> objects;
 };
 
 }  // namespace ipc_exporter

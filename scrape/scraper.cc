@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <iterator>
 #include <string_view>
 
 #include "base/logging.h"
@@ -16,25 +17,35 @@
 namespace ipc_exporter {
 namespace {
 
-/// Marks a collector's findings as another namespace's.
-void MarkNamespace(uint64_t inode, CollectReport* report) {
-  for (AttentionItem& item : report->attention) item.ipc_namespace = inode;
-  for (LimitUsage& limit : report->limits) limit.ipc_namespace = inode;
+/// Moves a collector's findings into the scrape's.
+template <typename Findings>
+void MoveFindings(CollectReport* report, Findings* findings) {
+  const auto move_all = [](auto* from, auto* to) {
+    to->insert(to->end(), std::make_move_iterator(from->begin()),
+               std::make_move_iterator(from->end()));
+    from->clear();
+  };
+  move_all(&report->attention, &findings->attention);
+  move_all(&report->limits, &findings->limits);
+  move_all(&report->objects, &findings->objects);
 }
 
-/// Adds a collector's findings to the scrape's.
-template <typename Findings>
-void AppendFindings(const CollectReport& report, Findings* findings) {
-  findings->attention.insert(findings->attention.end(), report.attention.begin(),
-                             report.attention.end());
-  findings->limits.insert(findings->limits.end(), report.limits.begin(), report.limits.end());
+/// Marks a collector's findings as another namespace's.
+void MarkNamespace(const IpcNamespace& space, CollectReport* report) {
+  for (AttentionItem& item : report->attention) item.ipc_namespace = space.inode;
+  for (LimitUsage& limit : report->limits) limit.ipc_namespace = space.inode;
+  for (ObjectRow& row : report->objects) {
+    row.ipc_namespace = space.inode;
+    row.namespace_pid = space.pid;
+    row.container = space.container_id;
+  }
 }
 
 /// Folds the run of one collector in another namespace into the collector's overall run.
-void AddNamespaceRun(uint64_t inode, CollectorRun* run, CollectorRun* total) {
-  const std::string label = NamespaceLabel(inode);
-  MarkNamespace(inode, &run->report);
-  AppendFindings(run->report, &total->report);
+void AddNamespaceRun(const IpcNamespace& space, CollectorRun* run, CollectorRun* total) {
+  const std::string label = NamespaceLabel(space.inode);
+  MarkNamespace(space, &run->report);
+  MoveFindings(&run->report, &total->report);
   CollectorStatus& status = total->status;
   status.duration_seconds += run->status.duration_seconds;
   status.series_dropped += run->status.series_dropped;
@@ -161,7 +172,7 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
       parts[i].swap(run.text);
     }
     statuses.push_back(run.status);
-    AppendFindings(run.report, &findings);
+    MoveFindings(&run.report, &findings);
   }
   ExpositionWriter out(&parts.back());
   if (namespaces) {
@@ -229,7 +240,7 @@ void Scraper::JoinNamespaceRuns(size_t collector, NamespacesScrape* namespaces, 
     if (namespaces->runs[n].empty()) continue;  // not joined
     CollectorRun& other = namespaces->runs[n][collector];
     texts.push_back({other.text, &other.families});
-    AddNamespaceRun(namespaces->census.namespaces[n].inode, &other, run);
+    AddNamespaceRun(namespaces->census.namespaces[n], &other, run);
   }
   part->clear();
   AppendInterleaved(texts, part);

@@ -25,5 +25,6 @@ TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 
 # Every parser of outside input under libFuzzer (clang), 20 s each from the committed corpus.
 cmake --preset fuzz
-cmake --build --preset fuzz -j"$jobs"
+# Only the fuzz targets (and the libraries they link), not the daemon and its tests again.
+cmake --build --preset fuzz -j"$jobs" --target fuzzers
 tests/fuzz/run_fuzzers.sh build/fuzz 20

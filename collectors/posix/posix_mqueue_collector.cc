@@ -46,7 +46,10 @@ class PosixMqueueCollector final : public Collector {
     if (mount) queues = ReadQueues(*mount, report);  // with max-series 0, names only
 
     const uint64_t count = queues.size();
-    if (context_.settings.posix_mqueue_max_series > 0) WriteObjects(out, std::move(queues), report);
+    if (context_.settings.posix_mqueue_max_series > 0) {
+      ListObjects(queues, report);
+      WriteObjects(out, std::move(queues), report);
+    }
     WriteSingleGauge(out, "ipc_posix_mqueues", "Number of POSIX message queues.",
                      std::optional<uint64_t>(count));
     WriteSingleGauge(out, "ipc_posix_mqueue_queues_limit",
@@ -66,6 +69,18 @@ class PosixMqueueCollector final : public Collector {
  private:
   /// The per-queue families, for the queues that fit under --collector.posix_mqueue.max-series
   /// (in name order).
+  void ListObjects(const std::vector<PosixQueue>& queues, CollectReport& report) {
+    for (const PosixQueue& q : queues) {
+      ObjectRow row = FileObjectRow(ObjectKind::kPosixQueue, q.name, q.uid, q.mode, context_.names);
+      row.bytes = q.bytes.value_or(0);
+      if (q.attributes) {
+        row.count = q.attributes->messages;
+        row.capacity_bytes = q.attributes->max_messages * q.attributes->message_size;
+      }
+      report.objects.push_back(std::move(row));
+    }
+  }
+
   void WriteObjects(ExpositionWriter& out, std::vector<PosixQueue> queues, CollectReport& report) {
     std::vector<uint64_t> series;
     for (const PosixQueue& q : queues) {

@@ -70,7 +70,10 @@ class PosixSemCollector final : public Collector {
     }
     ::closedir(listing);
     const uint64_t count = semaphores.size();
-    if (per_object) WriteObjects(out, std::move(semaphores), report);
+    if (per_object) {
+      ListObjects(semaphores, report);
+      WriteObjects(out, std::move(semaphores), report);
+    }
     WriteSingleGauge(out, "ipc_posix_sems", "Number of named POSIX semaphores (/dev/shm/sem.*).",
                      std::optional<uint64_t>(count));
     WriteSingleGauge(out, "ipc_posix_sem_files_ignored",
@@ -82,6 +85,18 @@ class PosixSemCollector final : public Collector {
  private:
   /// The per-semaphore families, for the semaphores that fit under
   /// --collector.posix_sem.max-series (in name order).
+  void ListObjects(const std::vector<NamedSemaphore>& semaphores, CollectReport& report) {
+    for (const NamedSemaphore& s : semaphores) {
+      ObjectRow row =
+          FileObjectRow(ObjectKind::kPosixSemaphore, s.name, s.uid, s.mode, context_.names);
+      if (s.word) {
+        row.count = s.word->value;
+        row.waiting = s.word->waiters;
+      }
+      report.objects.push_back(std::move(row));
+    }
+  }
+
   void WriteObjects(ExpositionWriter& out, std::vector<NamedSemaphore> semaphores,
                     CollectReport& report) {
     std::vector<uint64_t> series;

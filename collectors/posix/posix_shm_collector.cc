@@ -71,6 +71,7 @@ class PosixShmCollector final : public Collector {
       CapSelection kept = SelectWithinCap(series, flagged, context_.settings.posix_shm_max_series);
       report.series_dropped = kept.dropped_series;
       WriteObjects(out, objects, kept.kept, holding);
+      ListObjects(objects, holding, report);
     }
     uint64_t total = 0;
     for (const SharedObject& o : objects) total += o.size;
@@ -129,6 +130,19 @@ class PosixShmCollector final : public Collector {
   }
 
   /// The per-object families for the objects at `kept` (ascending indexes).
+  void ListObjects(const std::vector<SharedObject>& objects, const std::optional<Holding>& holding,
+                   CollectReport& report) {
+    for (size_t i = 0; i < objects.size(); ++i) {
+      const SharedObject& o = objects[i];
+      ObjectRow row = FileObjectRow(ObjectKind::kPosixShm, o.name, o.uid, o.mode, context_.names);
+      row.bytes = o.size;
+      if (holding) row.count = holding->processes[i];
+      row.changed = o.modified;
+      if (holding && holding->orphaned[i]) row.problem = Problem::kOrphanedSegment;
+      report.objects.push_back(std::move(row));
+    }
+  }
+
   void WriteObjects(ExpositionWriter& out, const std::vector<SharedObject>& objects,
                     const std::vector<size_t>& kept, const std::optional<Holding>& holding) {
     out.Family("ipc_posix_shm_object_size_bytes",

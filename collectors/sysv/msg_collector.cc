@@ -20,7 +20,9 @@ struct QueueReading {
   Liveness last_receiver = Liveness::kUnknown;
   bool stalled = false;
   bool never_received = false;
-  std::string receiver_command;  // of a gone receiver, as remembered; for the landing page
+  std::string receiver_command;  // while it runs, or as remembered after; for the landing page
+  Liveness last_sender = Liveness::kUnknown;
+  std::string sender_command;  // likewise
 };
 
 /// Messages wait and the process that last received from the queue is gone: its consumer died.
@@ -99,6 +101,7 @@ class MsgCollector final : public Collector {
 
     WriteObjects(out, readings, identities, report);
     ReportStalled(readings, report);
+    ListObjects(readings, report);
     WriteTotalsAndLimits(out, readings, report);
   }
 
@@ -151,10 +154,11 @@ class MsgCollector final : public Collector {
       if (result.outcome == SyscallOutcome::kOk) reading.capacity_bytes = capacity;
       reading.last_receiver = processes.Check(queue.last_receive_pid, queue.receive_time);
       reading.stalled = Stalled(queue, reading.last_receiver);
-      if (reading.stalled) {
-        reading.receiver_command =
-            processes.CommandOf(queue.last_receive_pid, queue.receive_time).value_or("");
-      }
+      reading.receiver_command =
+          processes.CommandOf(queue.last_receive_pid, queue.receive_time).value_or("");
+      reading.last_sender = processes.Check(queue.last_send_pid, queue.send_time);
+      reading.sender_command =
+          processes.CommandOf(queue.last_send_pid, queue.send_time).value_or("");
       reading.never_received = NeverReceived(queue, now, threshold);
       // A send or receive without a pid: that process runs outside our pid namespace.
       if ((queue.send_time > 0 && queue.last_send_pid == 0) ||
@@ -164,6 +168,27 @@ class MsgCollector final : public Collector {
       readings.push_back(reading);
     }
     return readings;
+  }
+
+  void ListObjects(const std::vector<QueueReading>& readings, CollectReport& report) {
+    report.objects.reserve(report.objects.size() + readings.size());
+    for (const QueueReading& r : readings) {
+      const MsgQueue& q = r.queue;
+      ObjectRow row;
+      row.kind = ObjectKind::kMsgQueue;
+      row.key = q.owner.key;
+      row.id = q.msqid;
+      row.owner = context_.names.UserName(q.owner.uid);
+      row.mode = q.owner.perms & 0777u;
+      row.bytes = q.bytes;
+      row.capacity_bytes = r.capacity_bytes;
+      row.count = q.messages;
+      row.last = {q.last_receive_pid, r.receiver_command, r.last_receiver};
+      row.sender = {q.last_send_pid, r.sender_command, r.last_sender};
+      row.changed = std::max({q.send_time, q.receive_time, q.change_time});
+      if (r.stalled) row.problem = Problem::kStalledQueue;
+      report.objects.push_back(std::move(row));
+    }
   }
 
   void ReportStalled(const std::vector<QueueReading>& readings, CollectReport& report) {

@@ -21,6 +21,7 @@ struct ArrayReading {
   bool readable = false;
   std::vector<SemaphoreState> semaphores;  // empty unless readable
   std::vector<Liveness> last_operators;    // parallel to semaphores
+  std::vector<std::string> last_commands;  // parallel too: of the gone operators of stuck ones
   Liveness application = Liveness::kUnknown;
 };
 
@@ -167,6 +168,7 @@ class SemCollector final : public Collector {
     }
 
     ReportStuck(readings, report);
+    ListObjects(readings, report);
     WriteObjects(out, readings, identities, report);
     WriteTotalsAndLimits(out, readings, report);
   }
@@ -242,6 +244,11 @@ class SemCollector final : public Collector {
       bool visible = false;
       for (const SemaphoreState& s : reading.semaphores) {
         reading.last_operators.push_back(processes.Check(s.last_pid, last_event));
+        // Only where the page names it: the gone operator of a stuck semaphore, as remembered.
+        reading.last_commands.push_back(
+            Stuck(s, reading.last_operators.back())
+                ? processes.CommandOf(s.last_pid, last_event).value_or("")
+                : std::string());
         visible = visible || s.last_pid != 0;
       }
       reading.application = ApplicationOf(reading, last_event, i, remembered, processes);
@@ -271,6 +278,27 @@ class SemCollector final : public Collector {
     }
   }
 
+  void ListObjects(const std::vector<ArrayReading>& readings, CollectReport& report) {
+    report.objects.reserve(report.objects.size() + readings.size());
+    for (const ArrayReading& r : readings) {
+      ObjectRow row;
+      row.kind = ObjectKind::kSemArray;
+      row.key = r.array.owner.key;
+      row.id = r.array.semid;
+      row.owner = context_.names.UserName(r.array.owner.uid);
+      row.mode = r.array.owner.perms & 0777u;
+      row.count = r.array.semaphores;
+      row.changed = std::max(r.array.operation_time, r.array.change_time);
+      for (size_t n = 0; n < r.semaphores.size(); ++n) {
+        const SemaphoreState& s = r.semaphores[n];
+        row.semaphores.push_back(
+            {s.value, s.ncount + s.zcount, {s.last_pid, r.last_commands[n], r.last_operators[n]}});
+        if (Stuck(s, r.last_operators[n])) row.problem = Problem::kStuckSemaphore;
+      }
+      report.objects.push_back(std::move(row));
+    }
+  }
+
   void ReportStuck(const std::vector<ArrayReading>& readings, CollectReport& report) {
     const int64_t now = context_.now();
     for (size_t i = 0; i < readings.size(); ++i) {
@@ -287,6 +315,7 @@ class SemCollector final : public Collector {
         item.value = s.value;
         item.waiters = s.ncount + s.zcount;
         item.pid = s.last_pid;
+        item.command = r.last_commands[n];
         item.idle_seconds = IdleSeconds(now, std::max(r.array.operation_time, r.array.change_time));
         report.attention.push_back(std::move(item));
       }

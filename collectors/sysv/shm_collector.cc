@@ -168,6 +168,7 @@ class ShmCollector final : public Collector {
     if (context_.settings.shm_attachers) attachers = ScanShmAttachers(proc, processes);
     WriteObjects(out, readings, identities, attachers, report);
     ReportOrphans(readings, report);
+    ListObjects(readings, report);
     WriteTotalsAndLimits(out, readings, report);
   }
 
@@ -230,6 +231,26 @@ class ShmCollector final : public Collector {
       std::string shmid = std::to_string(a.shmid);
       std::string pid = std::to_string(a.pid);
       out.Sample({{"shmid", shmid}, {"pid", pid}, {"command", a.command}}, uint64_t{1});
+    }
+  }
+
+  void ListObjects(const std::vector<SegmentReading>& readings, CollectReport& report) {
+    report.objects.reserve(report.objects.size() + readings.size());
+    for (const SegmentReading& r : readings) {
+      const ShmSegment& s = r.segment;
+      ObjectRow row;
+      row.kind = ObjectKind::kShmSegment;
+      row.key = s.owner.key;
+      row.id = s.shmid;
+      row.owner = context_.names.UserName(s.owner.uid);
+      row.mode = s.owner.perms & 0777u;
+      row.bytes = s.size_bytes;
+      row.count = s.attached;
+      row.creator = {s.creator_pid, r.creator_command, r.creator};
+      row.last.pid = s.last_operation_pid;
+      row.changed = std::max({s.attach_time, s.detach_time, s.change_time});
+      if (Orphaned(r)) row.problem = Problem::kOrphanedSegment;
+      report.objects.push_back(std::move(row));
     }
   }
 
