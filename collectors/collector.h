@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,6 +27,11 @@ struct CollectorSettings {
   // With posix_shm_processes: who maps or holds the files of this /dev/shm, when found already
   // for several namespaces in one scan of the processes; null = the collector scans itself.
   std::shared_ptr<const FileHolders> posix_shm_holders;
+  // Whether this collection lists every object for the landing page (CollectReport::objects):
+  // set by the scraper while someone looks at the page, so that scrapes without a reader pay
+  // nothing for it. Null: never.
+  const std::atomic<bool>* list_objects = nullptr;
+  bool ListingObjects() const { return list_objects != nullptr && list_objects->load(); }
   int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold (never received)
   std::string dev_shm = "/dev/shm";           // --path.devshm; "" = none of this namespace's
   // The mqueue mount: looked up on every scrape in this mountinfo file below the proc root, or,

@@ -399,9 +399,14 @@ int HttpServer::Dispatch(mg_connection* connection) {
   }
   if (path == config_.telemetry_path) return ServeMetrics(connection, head);
   if (path == "/healthz") return ServeHealth(connection, head);
-  // A fresh collection, so the page shows the host as it is now, not as of the last scrape.
+  // A fresh collection, so the page shows the host as it is now, not as of the last scrape,
+  // with every object listed: if the collection this request joined was already under way
+  // without them, the next one (at most one more) lists them.
   try {
-    scraper_.Scrape(ScrapeTimeoutFor(connection));
+    scraper_.Scrape(ScrapeTimeoutFor(connection), /*list_objects=*/true);
+    if (!scraper_.Findings().objects_listed) {
+      scraper_.Scrape(ScrapeTimeoutFor(connection), /*list_objects=*/true);
+    }
   } catch (const std::exception&) {
     // Logged by the scraper; the page then shows the last collection's findings.
   }

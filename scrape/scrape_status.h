@@ -24,6 +24,7 @@ struct ScrapeFindings {
   std::vector<AttentionItem> attention;
   std::vector<LimitUsage> limits;
   std::vector<ObjectRow> objects;
+  bool objects_listed = false;  // whether this collection listed every object
 };
 
 }  // namespace ipc_exporter

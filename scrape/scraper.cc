@@ -88,6 +88,7 @@ void ScrapeResult::Recycle(std::vector<std::string>* parts, std::string* encoded
 
 Scraper::Scraper(CollectorSet collectors, bool process_metrics)
     : set_(std::move(collectors)), process_metrics_(process_metrics) {
+  set_.context.settings.list_objects = &list_objects_;
   for (const CollectorSet::Member& member : set_.members) {
     collectors_.push_back(member.create(set_.context));
     CollectorStatus status;
@@ -100,8 +101,17 @@ Scraper::~Scraper() {
   if (flight_thread_.joinable()) flight_thread_.join();
 }
 
+namespace {
+int64_t SteadyMilliseconds() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
 std::shared_ptr<const ScrapeResult> Scraper::Scrape(
-    std::optional<std::chrono::milliseconds> timeout) {
+    std::optional<std::chrono::milliseconds> timeout, bool list_objects) {
+  if (list_objects) objects_wanted_until_ = SteadyMilliseconds() + 60000;
   std::unique_lock<std::mutex> lock(flight_mutex_);
   if (!flight_) {
     // The previous collection's thread has ended or is about to: it cleared flight_ last.
@@ -150,6 +160,8 @@ bool Scraper::WaitIdle(std::chrono::milliseconds timeout) {
 
 std::shared_ptr<const ScrapeResult> Scraper::Collect() {
   ++collections_;
+  const bool listing = SteadyMilliseconds() < objects_wanted_until_.load();
+  list_objects_ = listing;
   // One part per collector, then one for the exporter's own families.
   std::vector<std::string> parts;
   std::string encoded_buffer;
@@ -164,6 +176,7 @@ std::shared_ptr<const ScrapeResult> Scraper::Collect() {
 
   std::vector<CollectorStatus> statuses;
   ScrapeFindings findings;
+  findings.objects_listed = listing;
   for (size_t i = 0; i < runs.size(); ++i) {
     CollectorRun& run = runs[i];
     if (namespaces) {

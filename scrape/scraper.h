@@ -96,8 +96,10 @@ class Scraper {
   /// The complete exposition text: collected now, or by the collection already under way.
   /// Waits at most `timeout` (none: until it ends); throws ScrapeTimeout after it, and
   /// std::runtime_error if the collection failed as a whole.
+  /// `list_objects`: the landing page wants every object listed (ScrapeFindings::objects);
+  /// collections list them from the next one on, for a minute after the last such request.
   std::shared_ptr<const ScrapeResult> Scrape(
-      std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+      std::optional<std::chrono::milliseconds> timeout = std::nullopt, bool list_objects = false);
 
   /// How long the collection under way has been running; zero when none is.
   std::chrono::milliseconds CollectionRunningFor() const;
@@ -148,6 +150,10 @@ class Scraper {
     std::string encoded;
   };
 
+  // Read by the collectors (CollectorSettings::list_objects), set at the start of each
+  // collection from objects_wanted_until_ (steady clock, ms).
+  std::atomic<bool> list_objects_{false};
+  std::atomic<int64_t> objects_wanted_until_{0};
   CollectorSet set_;
   std::vector<std::unique_ptr<Collector>> collectors_;  // the own namespace's, one per member
   bool process_metrics_;

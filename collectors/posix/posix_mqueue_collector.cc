@@ -47,7 +47,7 @@ class PosixMqueueCollector final : public Collector {
 
     const uint64_t count = queues.size();
     if (context_.settings.posix_mqueue_max_series > 0) {
-      ListObjects(queues, report);
+      if (context_.settings.ListingObjects()) ListObjects(queues, report);
       WriteObjects(out, std::move(queues), report);
     }
     WriteSingleGauge(out, "ipc_posix_mqueues", "Number of POSIX message queues.",

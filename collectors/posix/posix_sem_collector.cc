@@ -71,7 +71,7 @@ class PosixSemCollector final : public Collector {
     ::closedir(listing);
     const uint64_t count = semaphores.size();
     if (per_object) {
-      ListObjects(semaphores, report);
+      if (context_.settings.ListingObjects()) ListObjects(semaphores, report);
       WriteObjects(out, std::move(semaphores), report);
     }
     WriteSingleGauge(out, "ipc_posix_sems", "Number of named POSIX semaphores (/dev/shm/sem.*).",

@@ -71,7 +71,7 @@ class PosixShmCollector final : public Collector {
       CapSelection kept = SelectWithinCap(series, flagged, context_.settings.posix_shm_max_series);
       report.series_dropped = kept.dropped_series;
       WriteObjects(out, objects, kept.kept, holding);
-      ListObjects(objects, holding, report);
+      if (context_.settings.ListingObjects()) ListObjects(objects, holding, report);
     }
     uint64_t total = 0;
     for (const SharedObject& o : objects) total += o.size;

@@ -101,7 +101,7 @@ class MsgCollector final : public Collector {
 
     WriteObjects(out, readings, identities, report);
     ReportStalled(readings, report);
-    ListObjects(readings, report);
+    if (context_.settings.ListingObjects()) ListObjects(readings, report);
     WriteTotalsAndLimits(out, readings, report);
   }
 
@@ -154,11 +154,18 @@ class MsgCollector final : public Collector {
       if (result.outcome == SyscallOutcome::kOk) reading.capacity_bytes = capacity;
       reading.last_receiver = processes.Check(queue.last_receive_pid, queue.receive_time);
       reading.stalled = Stalled(queue, reading.last_receiver);
-      reading.receiver_command =
-          processes.CommandOf(queue.last_receive_pid, queue.receive_time).value_or("");
-      reading.last_sender = processes.Check(queue.last_send_pid, queue.send_time);
-      reading.sender_command =
-          processes.CommandOf(queue.last_send_pid, queue.send_time).value_or("");
+      // Commands are looked up only where something shows them: a stalled queue's receiver on
+      // the landing page, and every sender and receiver while the page lists objects.
+      const bool listing = context_.settings.ListingObjects();
+      if (reading.stalled || listing) {
+        reading.receiver_command =
+            processes.CommandOf(queue.last_receive_pid, queue.receive_time).value_or("");
+      }
+      if (listing) {
+        reading.last_sender = processes.Check(queue.last_send_pid, queue.send_time);
+        reading.sender_command =
+            processes.CommandOf(queue.last_send_pid, queue.send_time).value_or("");
+      }
       reading.never_received = NeverReceived(queue, now, threshold);
       // A send or receive without a pid: that process runs outside our pid namespace.
       if ((queue.send_time > 0 && queue.last_send_pid == 0) ||

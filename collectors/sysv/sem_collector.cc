@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <map>
 
 #include "base/task_pool.h"
 #include "collectors/object_families.h"
@@ -19,11 +20,17 @@ namespace {
 struct ArrayReading {
   SemArray array;
   bool readable = false;
-  std::vector<SemaphoreState> semaphores;  // empty unless readable
-  std::vector<Liveness> last_operators;    // parallel to semaphores
-  std::vector<std::string> last_commands;  // parallel too: of the gone operators of stuck ones
+  std::vector<SemaphoreState> semaphores;        // empty unless readable
+  std::vector<Liveness> last_operators;          // parallel to semaphores
+  std::map<size_t, std::string> stuck_commands;  // semnum -> its gone operator's, as remembered
   Liveness application = Liveness::kUnknown;
 };
+
+/// The remembered command of semaphore `n`'s gone last operator, if the semaphore is stuck.
+std::string CommandOfStuck(const ArrayReading& r, size_t n) {
+  auto found = r.stuck_commands.find(n);
+  return found == r.stuck_commands.end() ? std::string() : found->second;
+}
 
 bool Waiting(const SemaphoreState& s) { return s.ncount > 0 || s.zcount > 0; }
 
@@ -168,7 +175,7 @@ class SemCollector final : public Collector {
     }
 
     ReportStuck(readings, report);
-    ListObjects(readings, report);
+    if (context_.settings.ListingObjects()) ListObjects(readings, report);
     WriteObjects(out, readings, identities, report);
     WriteTotalsAndLimits(out, readings, report);
   }
@@ -245,10 +252,10 @@ class SemCollector final : public Collector {
       for (const SemaphoreState& s : reading.semaphores) {
         reading.last_operators.push_back(processes.Check(s.last_pid, last_event));
         // Only where the page names it: the gone operator of a stuck semaphore, as remembered.
-        reading.last_commands.push_back(
-            Stuck(s, reading.last_operators.back())
-                ? processes.CommandOf(s.last_pid, last_event).value_or("")
-                : std::string());
+        if (Stuck(s, reading.last_operators.back())) {
+          reading.stuck_commands[reading.last_operators.size() - 1] =
+              processes.CommandOf(s.last_pid, last_event).value_or("");
+        }
         visible = visible || s.last_pid != 0;
       }
       reading.application = ApplicationOf(reading, last_event, i, remembered, processes);
@@ -291,8 +298,9 @@ class SemCollector final : public Collector {
       row.changed = std::max(r.array.operation_time, r.array.change_time);
       for (size_t n = 0; n < r.semaphores.size(); ++n) {
         const SemaphoreState& s = r.semaphores[n];
-        row.semaphores.push_back(
-            {s.value, s.ncount + s.zcount, {s.last_pid, r.last_commands[n], r.last_operators[n]}});
+        row.semaphores.push_back({s.value,
+                                  s.ncount + s.zcount,
+                                  {s.last_pid, CommandOfStuck(r, n), r.last_operators[n]}});
         if (Stuck(s, r.last_operators[n])) row.problem = Problem::kStuckSemaphore;
       }
       report.objects.push_back(std::move(row));
@@ -315,7 +323,7 @@ class SemCollector final : public Collector {
         item.value = s.value;
         item.waiters = s.ncount + s.zcount;
         item.pid = s.last_pid;
-        item.command = r.last_commands[n];
+        item.command = CommandOfStuck(r, n);
         item.idle_seconds = IdleSeconds(now, std::max(r.array.operation_time, r.array.change_time));
         report.attention.push_back(std::move(item));
       }

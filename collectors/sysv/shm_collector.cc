@@ -168,7 +168,7 @@ class ShmCollector final : public Collector {
     if (context_.settings.shm_attachers) attachers = ScanShmAttachers(proc, processes);
     WriteObjects(out, readings, identities, attachers, report);
     ReportOrphans(readings, report);
-    ListObjects(readings, report);
+    if (context_.settings.ListingObjects()) ListObjects(readings, report);
     WriteTotalsAndLimits(out, readings, report);
   }
 

@@ -12,6 +12,7 @@
 #include "fakes.h"
 #include "gate_collector.h"
 #include "http_client.h"
+#include "scrape/collector_table.h"
 
 namespace ipc_exporter {
 namespace {
@@ -185,6 +186,30 @@ TEST(Scraper, CollectorsRunConcurrently) {
             "1");
   EXPECT_EQ(testing::FindSample(samples, "ipc_exporter_collector_success", {{"collector", "b"}}),
             "1");
+}
+
+// Every object is listed for the landing page only while someone asks for it: /metrics alone
+// pays nothing for it.
+TEST(Scraper, ListsObjectsOnlyWhenThePageAsks) {
+  ProcFs proc(testing::FixtureProc("normal"));
+  testing::FakeIpcSyscalls syscalls = testing::FixtureSyscalls("normal");
+  testing::FakeAccountNames names;
+  CollectorSet set{{}, testing::FixtureContext(proc, syscalls, names)};
+  for (const CollectorInfo& info : AllCollectors())
+    set.members.push_back({std::string(info.name), info.create});
+  Scraper scraper(std::move(set), /*process_metrics=*/false);
+  const std::string plain = scraper.Scrape()->Joined();
+  EXPECT_FALSE(scraper.Findings().objects_listed);
+  EXPECT_TRUE(scraper.Findings().objects.empty());
+  const std::string listed = scraper.Scrape(std::nullopt, /*list_objects=*/true)->Joined();
+  EXPECT_TRUE(scraper.Findings().objects_listed);
+  size_t segments = 0;
+  for (const ObjectRow& row : scraper.Findings().objects)
+    segments += row.kind == ObjectKind::kShmSegment;
+  EXPECT_EQ(segments, 4u);  // the normal fixture's /proc/sysvipc/shm
+  // The metrics do not change with it (but for the collection counter).
+  EXPECT_EQ(plain.substr(0, plain.find("ipc_exporter_collector_duration_seconds")),
+            listed.substr(0, listed.find("ipc_exporter_collector_duration_seconds")));
 }
 
 }  // namespace
