@@ -19,6 +19,7 @@ namespace ipc_exporter {
 
 struct FileHolders;     // posix_shm_holders.h
 class DiagnosisMemory;  // diagnosis_memory.h
+class ActivitySource;   // bpf/activity_source.h
 
 /// Collector flags (--collector.NAME.*).
 struct CollectorSettings {
@@ -60,6 +61,11 @@ struct CollectorSettings {
   uint64_t posix_shm_max_series = kDefaultMaxSeries;
   uint64_t posix_sem_max_series = kDefaultMaxSeries;
   uint64_t posix_mqueue_max_series = kDefaultMaxSeries;
+  uint64_t activity_max_series = kDefaultMaxSeries;
+
+  // --collector.activity: what the kernel-side tracing counted (one source for every
+  // namespace; each namespace's collector reads its own objects). Null: not enabled.
+  std::shared_ptr<ActivitySource> activity;
 };
 
 /// What every collector reads through. The referenced objects outlive the collectors.

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "base/logging.h"
+#include "bpf/bpf_activity.h"
 #include "collectors/collector.h"
 #include "exporter/accept_guard.h"
 #include "exporter/http_server.h"
@@ -141,6 +142,7 @@ CollectorSettings SettingsFrom(const Options& options) {
   settings.posix_shm_max_series = options.max_series.at("posix_shm");
   settings.posix_sem_max_series = options.max_series.at("posix_sem");
   settings.posix_mqueue_max_series = options.max_series.at("posix_mqueue");
+  settings.activity_max_series = options.max_series.at("activity");
   settings.memory = std::make_shared<DiagnosisMemory>();
   return settings;
 }
@@ -246,20 +248,52 @@ int StopServing(std::unique_ptr<HttpServer> server, Scraper& scraper,
   return 0;
 }
 
-int Run(const Options& options) {
-  // Before any thread exists: capabilities are per thread, and new threads inherit them.
+bool DropCapabilities(const Options& options, ActivityTracing activity) {
   std::string dropped = DropOtherCapabilities(NeededCapabilities(
       options.shm_attachers || options.posix_shm_processes, options.posix_shm_processes,
-      options.all_namespaces, ListensOnLowPort(options)));
-  if (!dropped.empty()) {
-    Log(LogLevel::kError, "cannot drop capabilities", {{"err", dropped}});
+      options.all_namespaces, ListensOnLowPort(options), activity));
+  if (!dropped.empty()) Log(LogLevel::kError, "cannot drop capabilities", {{"err", dropped}});
+  return dropped.empty();
+}
+
+/// --collector.activity: loads the BPF programs with the capabilities that takes, then drops
+/// the one only loading needed. A tracing that cannot start is logged once and reported by
+/// ipc_exporter_activity_enabled 0; the exporter serves everything else. Before any thread.
+std::shared_ptr<BpfActivity> StartActivityTracing(const Options& options) {
+  BpfActivity::Options tracing;
+  tracing.all_namespaces = options.all_namespaces;
+  tracing.max_objects = options.activity_max_objects;
+  tracing.events_kept = options.activity_events_kept;
+  auto activity = std::make_shared<BpfActivity>(tracing);
+  if (activity->enabled()) {
+    Log(LogLevel::kInfo, "activity tracing started: the IPC syscall tracepoints are traced",
+        {{"max_objects", std::to_string(tracing.max_objects)}});
+  } else {
+    Log(LogLevel::kWarn, "activity tracing could not start; serving everything else",
+        {{"reason", activity->why_disabled()}});
+  }
+  return activity;
+}
+
+int Run(const Options& options) {
+  // Before any thread exists: capabilities are per thread, and new threads inherit them.
+  const bool activity = std::find(options.collectors.begin(), options.collectors.end(),
+                                  "activity") != options.collectors.end();
+  if (!DropCapabilities(options, activity ? ActivityTracing::kLoading : ActivityTracing::kOff)) {
     return 1;
+  }
+  std::shared_ptr<BpfActivity> tracing;
+  if (activity) {
+    tracing = StartActivityTracing(options);
+    if (!DropCapabilities(options, ActivityTracing::kLoaded)) return 1;
+    tracing->StartTakingEvents();
   }
   ProcFs proc(options.procfs);
   LinuxIpcSyscalls syscalls;
   CachedAccountNames names;
   CollectorContext context{proc, syscalls, names, SettingsFrom(options),
                            [] { return static_cast<int64_t>(std::time(nullptr)); }};
+  context.settings.activity = tracing;
   Scraper scraper(EnabledCollectors(options, context), /*process_metrics=*/!options.once);
   if (options.all_namespaces) scraper.CollectAllNamespaces(options.max_other_namespaces);
   const std::chrono::seconds scrape_timeout(options.scrape_timeout_seconds);

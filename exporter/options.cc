@@ -100,6 +100,17 @@ void AddCollectionFlags(CLI::App& app, Options& options, FlagText& text) {
                "Count the processes mapping or holding each POSIX shared memory object "
                "(ipc_posix_shm_object_mapped_processes, _orphaned), from every process's "
                "/proc/PID/maps and fd; needs CAP_SYS_PTRACE for other users' processes.");
+  app.add_option("--collector.activity.max-objects", options.activity_max_objects,
+                 "Objects whose calls --collector.activity counts at once: sizes the kernel map "
+                 "(about 600 bytes each, fixed at start, ipc_exporter_activity_map_bytes); calls "
+                 "on objects past it are counted in ipc_exporter_activity_untracked_calls_total.")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--collector.activity.events", options.activity_events_kept,
+                 "Recent lifecycle events (created, removed, changed) the exporter keeps for "
+                 "the landing page.")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   app.add_option(
          "--ipc.namespaces.max", options.max_other_namespaces,
          "With --ipc.namespaces=all: most text.namespaces collected besides the exporter's own, "

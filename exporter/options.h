@@ -38,6 +38,8 @@ struct Options {
   bool posix_shm_processes = false;  // --collector.posix_shm.processes
   bool all_namespaces = false;       // --ipc.namespaces=all
   int64_t msg_stall_threshold_seconds = 300;
+  uint32_t activity_max_objects = 4096;        // --collector.activity.max-objects
+  uint32_t activity_events_kept = 1000;        // --collector.activity.events
   std::map<std::string, uint64_t> max_series;  // collector name -> --collector.NAME.max-series
 };
 

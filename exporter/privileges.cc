@@ -9,12 +9,20 @@
 namespace ipc_exporter {
 
 std::vector<std::string> NeededCapabilities(bool read_other_processes, bool list_other_fds,
-                                            bool all_namespaces, bool low_port) {
+                                            bool all_namespaces, bool low_port,
+                                            ActivityTracing activity) {
   std::vector<std::string> needed = {"cap_ipc_owner"};
   if (list_other_fds) needed.push_back("cap_dac_read_search");
   if (all_namespaces) needed.push_back("cap_sys_admin");
   if (read_other_processes || all_namespaces) needed.push_back("cap_sys_ptrace");
   if (low_port) needed.push_back("cap_net_bind_service");
+  if (activity != ActivityTracing::kOff) {
+    needed.push_back("cap_bpf");
+    needed.push_back("cap_perfmon");
+  }
+  if (activity == ActivityTracing::kLoading && !list_other_fds) {
+    needed.push_back("cap_dac_read_search");
+  }
   return needed;
 }
 

@@ -12,9 +12,14 @@ namespace ipc_exporter {
 /// since listing another user's /proc/PID/fd directory is a permission check on the directory,
 /// which ptrace access does not pass; CAP_SYS_ADMIN and CAP_SYS_PTRACE with
 /// --ipc.namespaces=all, to open other processes' /proc/PID/ns/ipc and join them with setns;
-/// CAP_NET_BIND_SERVICE to listen on a port below 1024.
+/// CAP_NET_BIND_SERVICE to listen on a port below 1024; with --collector.activity CAP_BPF and
+/// CAP_PERFMON to load and attach the BPF programs and read their maps, and while they load
+/// (kLoading) also CAP_DAC_READ_SEARCH: the tracepoints' ids are read from tracefs, which only
+/// root may enter (/sys/kernel/tracing is mode 0700), and the service's user is not root.
+enum class ActivityTracing { kOff, kLoading, kLoaded };
 std::vector<std::string> NeededCapabilities(bool read_other_processes, bool list_other_fds,
-                                            bool all_namespaces, bool low_port);
+                                            bool all_namespaces, bool low_port,
+                                            ActivityTracing activity = ActivityTracing::kOff);
 
 /// Drops every capability but `keep` from the effective, permitted, inheritable and ambient sets,
 /// from the bounding set where allowed (CAP_SETPCAP), and sets no_new_privs, so that nothing the

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 namespace ipc_exporter {
 namespace detail {
@@ -129,7 +130,17 @@ void ExpositionWriter::WriteHeaderIfNeeded() {
   out_->append("# HELP ").append(family_name_).push_back(' ');
   detail::AppendEscapedHelp(out_, family_help_);
   out_->append("\n# TYPE ").append(family_name_);
-  out_->append(family_type_ == MetricType::kCounter ? " counter\n" : " gauge\n");
+  switch (family_type_) {
+    case MetricType::kGauge:
+      out_->append(" gauge\n");
+      break;
+    case MetricType::kCounter:
+      out_->append(" counter\n");
+      break;
+    case MetricType::kHistogram:
+      out_->append(" histogram\n");
+      break;
+  }
   family_header_written_ = true;
   if (index_ != nullptr) index_->push_back({std::string(family_name_), begin, out_->size()});
 }
@@ -154,8 +165,11 @@ char* Copy(char* at, std::string_view text) {
 bool ExpositionWriter::ComposeFast(std::span<const Label> labels, char** at,
                                    const char* end) const {
   char* p = *at;
-  if (family_name_.size() + 2 > static_cast<size_t>(end - p)) return false;
+  if (family_name_.size() + sample_suffix_.size() + 2 > static_cast<size_t>(end - p)) {
+    return false;
+  }
   p = Copy(p, family_name_);
+  p = Copy(p, sample_suffix_);
   if (!labels.empty() || !leading_label_.empty()) {
     *p++ = '{';
     if (!leading_label_.empty()) {
@@ -182,7 +196,7 @@ bool ExpositionWriter::ComposeFast(std::span<const Label> labels, char** at,
 }
 
 void ExpositionWriter::BeginSampleSlow(std::span<const Label> labels) {
-  out_->append(family_name_);
+  out_->append(family_name_).append(sample_suffix_);
   if (!labels.empty() || !leading_label_.empty()) {
     out_->push_back('{');
     out_->append(leading_label_);
@@ -237,6 +251,36 @@ void ExpositionWriter::Sample(std::initializer_list<Label> labels, double value)
 
 void ExpositionWriter::SampleWith(std::span<const Label> labels, uint64_t value) {
   WriteSample(labels, value);
+}
+
+}  // namespace ipc_exporter
+
+namespace ipc_exporter {
+
+void ExpositionWriter::HistogramSeries(std::span<const Label> labels,
+                                       std::span<const double> bounds,
+                                       std::span<const uint64_t> slots, double sum) {
+  std::vector<Label> with_bound(labels.begin(), labels.end());
+  with_bound.push_back({"le", ""});
+  std::string bound;
+  uint64_t cumulative = 0;
+  sample_suffix_ = "_bucket";
+  for (size_t i = 0; i <= bounds.size(); ++i) {
+    cumulative += i < slots.size() ? slots[i] : 0;
+    if (i < bounds.size()) {
+      bound.clear();
+      detail::AppendDouble(&bound, bounds[i]);
+      with_bound.back().value = bound;
+    } else {
+      with_bound.back().value = "+Inf";
+    }
+    SampleWith(with_bound, cumulative);
+  }
+  sample_suffix_ = "_sum";
+  WriteSample(labels, sum);
+  sample_suffix_ = "_count";
+  SampleWith(labels, cumulative);
+  sample_suffix_ = {};
 }
 
 }  // namespace ipc_exporter

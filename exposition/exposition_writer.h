@@ -16,7 +16,7 @@ struct Label {
   std::string_view value;
 };
 
-enum class MetricType { kGauge, kCounter };
+enum class MetricType { kGauge, kCounter, kHistogram };
 
 /// Writes the Prometheus text exposition format (version 0.0.4) straight into a string.
 ///
@@ -49,6 +49,11 @@ class ExpositionWriter {
   void Sample(std::initializer_list<Label> labels, double value);
   /// The same, for labels chosen at run time (a label present for some objects only).
   void SampleWith(std::span<const Label> labels, uint64_t value);
+  /// Writes one series of the current family (a kHistogram): its cumulative `_bucket` samples,
+  /// one per upper bound in `bounds` (seconds, ascending) and `+Inf`, from `slots` (one count
+  /// per bound, not cumulative, and one more for above the last), then `_sum` and `_count`.
+  void HistogramSeries(std::span<const Label> labels, std::span<const double> bounds,
+                       std::span<const uint64_t> slots, double sum);
 
  private:
   void WriteHeaderIfNeeded();
@@ -60,6 +65,7 @@ class ExpositionWriter {
 
   std::string* out_;
   std::string_view family_name_;
+  std::string_view sample_suffix_;  // after the family name: a histogram's _bucket, _sum, _count
   std::string_view family_help_;
   MetricType family_type_ = MetricType::kGauge;
   bool family_header_written_ = true;

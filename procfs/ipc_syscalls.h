@@ -34,6 +34,8 @@ struct MqueueAttributes {
   uint64_t message_size = 0;  // mq_msgsize
 };
 
+enum class SysvObjectKind { kSegment, kSemaphoreArray, kQueue };
+
 /// The syscalls the collectors need beyond /proc: the one seam that fakes replace in tests.
 /// Implementations must only read: no call here may change or remove an IPC object.
 /// Thread-safe: the real implementation holds no state.
@@ -56,6 +58,10 @@ class IpcSyscalls {
   virtual SyscallResult ReadMqueueAttributes(const std::string& name,
                                              MqueueAttributes* attributes) = 0;
 
+  /// Whether System V object `id` of `kind` still exists in the calling thread's namespace
+  /// (IPC_STAT): kGone once it was removed, kDenied if it exists but may not be read.
+  virtual SyscallResult StatSysvObject(SysvObjectKind kind, int32_t id) = 0;
+
   /// Moves the calling thread (not the process) into the IPC namespace that `path` refers to
   /// (/proc/PID/ns/ipc or a bind mount of it) with setns: every call above then reads that
   /// namespace. kGone if it went away, kDenied without CAP_SYS_ADMIN and ptrace access.
@@ -68,6 +74,7 @@ class LinuxIpcSyscalls final : public IpcSyscalls {
   SyscallResult ReadSemaphores(int32_t semid, uint64_t listed_semaphores,
                                std::vector<SemaphoreState>* states) override;
   SyscallResult ReadQueueCapacity(int32_t msqid, uint64_t* capacity_bytes) override;
+  SyscallResult StatSysvObject(SysvObjectKind kind, int32_t id) override;
   uint64_t PageSize() const override;
   SyscallResult ReadMqueueAttributes(const std::string& name,
                                      MqueueAttributes* attributes) override;

@@ -4,6 +4,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -81,6 +82,30 @@ SyscallResult LinuxIpcSyscalls::ReadQueueCapacity(int32_t msqid, uint64_t* capac
     }
   }
   return stat;
+}
+
+SyscallResult LinuxIpcSyscalls::StatSysvObject(SysvObjectKind kind, int32_t id) {
+  int result = -1;
+  switch (kind) {
+    case SysvObjectKind::kSegment: {
+      struct shmid_ds info {};
+      result = ::shmctl(id, IPC_STAT, &info);
+      break;
+    }
+    case SysvObjectKind::kSemaphoreArray: {
+      struct semid_ds info {};
+      SemctlArg arg{};
+      arg.buf = &info;
+      result = ::semctl(id, 0, IPC_STAT, arg);
+      break;
+    }
+    case SysvObjectKind::kQueue: {
+      struct msqid_ds info {};
+      result = ::msgctl(id, IPC_STAT, &info);
+      break;
+    }
+  }
+  return result < 0 ? FromErrno(errno) : SyscallResult{};
 }
 
 SyscallResult LinuxIpcSyscalls::ReadMqueueAttributes(const std::string& name,

@@ -1,5 +1,6 @@
 #include "scrape/collector_table.h"
 
+#include "collectors/activity/activity_collector.h"
 #include "collectors/posix/posix_collectors.h"
 #include "collectors/sysv/sysv_collectors.h"
 
@@ -16,6 +17,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
       {"posix_sem", true, "named POSIX semaphores (/dev/shm/sem.*)", CreatePosixSemCollector},
       {"posix_mqueue", true, "POSIX message queues (the mqueue filesystem) and fs.mqueue limits",
        CreatePosixMqueueCollector},
+      {"activity", false,
+       "what happens to each System V object, traced in the kernel with eBPF: semaphore "
+       "operations and waits, queue traffic and waits, attaches, creations and removals (needs "
+       "CAP_BPF and CAP_PERFMON; costs the traced calls, see README)",
+       CreateActivityCollector},
   };
   return kCollectors;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that includes run one way only, through the folders' layers (README, Development):
-#   base <- procfs, exposition <- collectors <- collectors/sysv, collectors/posix <- scrape
-#   <- exporter
+#   base <- procfs, exposition, bpf <- collectors <- collectors/sysv, collectors/posix,
+#   collectors/activity (which alone reads bpf) <- scrape <- exporter
 # and that no file includes a unit (a .h/.cc pair) that includes it back, directly or not.
 # Every project include is qualified by its folder ("procfs/proc_fs.h").
 #
@@ -13,13 +13,15 @@ cd "$root"
 # What each folder may include besides itself.
 declare -A may_include=(
   [base]=""
+  [bpf]="base"
   [procfs]="base"
   [exposition]="base"
   [collectors]="base procfs exposition"
   [collectors/sysv]="base procfs exposition collectors"
   [collectors/posix]="base procfs exposition collectors"
-  [scrape]="base procfs exposition collectors collectors/sysv collectors/posix"
-  [exporter]="base procfs exposition collectors collectors/sysv collectors/posix scrape"
+  [collectors/activity]="base procfs exposition collectors bpf"
+  [scrape]="base procfs exposition collectors collectors/sysv collectors/posix collectors/activity bpf"
+  [exporter]="base procfs exposition collectors collectors/sysv collectors/posix collectors/activity bpf scrape"
 )
 
 problems=0

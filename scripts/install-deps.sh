@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what ipc_exporter needs from Debian 12's packages: the build dependencies, and with
+# Installs what ipc_exporter needs from Debian 12's packages: the build dependencies (clang,
+# bpftool and libbpf-dev build the BPF program of --collector.activity), and with
 # --test also what the test suite runs (promtool from prometheus, lsipc/ipcs from util-linux,
 # headless Chromium for the landing page, PostgreSQL and Apache for the real-server scenarios:
 # their packages do not start them here, the tests start them in namespaces of their own;
@@ -8,7 +9,8 @@ set -euo pipefail
 
 packages=(cmake make g++ pkg-config git
   prometheus-cpp-dev libcivetweb-dev libspdlog-dev libcli11-dev zlib1g-dev libsystemd-dev libcap-dev
-  libssl-dev libyaml-cpp-dev libcrypt-dev help2man)
+  libssl-dev libyaml-cpp-dev libcrypt-dev help2man
+  clang bpftool libbpf-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev prometheus util-linux chromium dpkg-dev jq yq
     clang libclang-rt-14-dev curl openssl systemd postgresql-15 apache2

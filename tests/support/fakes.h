@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,13 @@ class FakeIpcSyscalls final : public IpcSyscalls {
   }
 
   uint64_t PageSize() const override { return page_size; }
+
+  // Objects the activity collector asks about, by kind and id: those listed here are gone.
+  std::set<std::pair<SysvObjectKind, int32_t>> gone_objects;
+  SyscallResult StatSysvObject(SysvObjectKind kind, int32_t id) override {
+    if (gone_objects.contains({kind, id})) return {SyscallOutcome::kGone, 0};
+    return {};
+  }
 
   SyscallResult ReadMqueueAttributes(const std::string&, MqueueAttributes*) override {
     ++*object_reads;

@@ -117,3 +117,31 @@ TEST(ExpositionWriter, InvalidUtf8InLabelValuesBecomesReplacementCharacters) {
 
 }  // namespace
 }  // namespace ipc_exporter
+
+namespace ipc_exporter {
+namespace {
+
+TEST(ExpositionWriter, HistogramSeriesIsCumulativeWithInfSumAndCount) {
+  std::string out;
+  ExpositionWriter writer(&out);
+  writer.SetLeadingLabel("ipc_namespace", "4026531839");
+  writer.Family("wait_seconds", "Waits.", MetricType::kHistogram);
+  const double bounds[] = {0.001, 0.5};
+  const uint64_t slots[] = {2, 0, 3};  // two up to 1 ms, none up to 0.5 s, three above
+  const Label id{"semid", "7"};
+  writer.HistogramSeries({&id, 1}, bounds, slots, 4.25);
+  writer.Family("after", "A gauge after it.");
+  writer.Sample({}, uint64_t{1});
+  EXPECT_EQ(out,
+            "# HELP wait_seconds Waits.\n# TYPE wait_seconds histogram\n"
+            "wait_seconds_bucket{ipc_namespace=\"4026531839\",semid=\"7\",le=\"0.001\"} 2\n"
+            "wait_seconds_bucket{ipc_namespace=\"4026531839\",semid=\"7\",le=\"0.5\"} 2\n"
+            "wait_seconds_bucket{ipc_namespace=\"4026531839\",semid=\"7\",le=\"+Inf\"} 5\n"
+            "wait_seconds_sum{ipc_namespace=\"4026531839\",semid=\"7\"} 4.25\n"
+            "wait_seconds_count{ipc_namespace=\"4026531839\",semid=\"7\"} 5\n"
+            "# HELP after A gauge after it.\n# TYPE after gauge\n"
+            "after{ipc_namespace=\"4026531839\"} 1\n");
+}
+
+}  // namespace
+}  // namespace ipc_exporter

@@ -97,6 +97,8 @@ TEST(ParseCommandLine, EveryBadFlagOrValueExitsTwoWithOneLine) {
       {"--collector.shm.attachers", {"--collector.shm.attachers=maybe"}},
       {"--ipc.namespaces", {"--ipc.namespaces=some"}},
       {"--ipc.namespaces.max", {"--ipc.namespaces.max=-1"}},
+      {"--collector.activity.events", {"--collector.activity.events=-1"}},
+      {"--collector.activity.max-objects", {"--collector.activity.max-objects=0"}},
       {"--log.format", {"--log.format=xml"}},
       {"--log.level", {"--log.level=chatty"}},
       {"--once", {"--once=maybe"}},

@@ -16,6 +16,10 @@ TEST(Privileges, EachFlagAddsOnlyWhatItNeeds) {
             (Caps{"cap_ipc_owner", "cap_dac_read_search", "cap_sys_ptrace"}));
   EXPECT_EQ(NeededCapabilities(false, false, true, false),
             (Caps{"cap_ipc_owner", "cap_sys_admin", "cap_sys_ptrace"}));
+  EXPECT_EQ(NeededCapabilities(false, false, false, false, ActivityTracing::kLoading),
+            (Caps{"cap_ipc_owner", "cap_bpf", "cap_perfmon", "cap_dac_read_search"}));
+  EXPECT_EQ(NeededCapabilities(false, false, false, false, ActivityTracing::kLoaded),
+            (Caps{"cap_ipc_owner", "cap_bpf", "cap_perfmon"}));
   EXPECT_EQ(NeededCapabilities(false, false, false, true),
             (Caps{"cap_ipc_owner", "cap_net_bind_service"}));
 }

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bpf/activity_source.h"
+
+struct ipc_activity;  // the skeleton bpftool generates from ipc_activity.bpf.c
+struct ring_buffer;
+
+namespace ipc_exporter {
+
+/// The kernel side of --collector.activity: loads the BPF programs of ipc_activity.bpf.c through
+/// their CO-RE skeleton, attaches them to the System V IPC syscall tracepoints, reads their maps
+/// at scrape time and takes their lifecycle events on a thread of its own.
+///
+/// Never fails to construct: where BPF cannot load (no CAP_BPF or CAP_PERFMON, no kernel BTF,
+/// no tracefs, an old kernel, lockdown) enabled() is false and why_disabled() says why, and
+/// the exporter serves everything else. Observes only: no program changes what it traces.
+class BpfActivity final : public ActivitySource {
+ public:
+  struct Options {
+    bool all_namespaces = false;  // trace every IPC namespace, not only the exporter's own
+    uint32_t max_objects = 4096;  // objects the counter map holds (its memory is fixed at load)
+    size_t events_kept = 1000;    // lifecycle events the exporter keeps
+  };
+
+  /// Loads and attaches the programs; takes no events yet (StartTakingEvents), so that the
+  /// caller may drop the capabilities loading needed before any thread exists.
+  explicit BpfActivity(const Options& options);
+
+  /// Starts the thread that takes the lifecycle events from the ring. Once.
+  void StartTakingEvents();
+
+  ~BpfActivity() override;
+  BpfActivity(const BpfActivity&) = delete;
+  BpfActivity& operator=(const BpfActivity&) = delete;
+
+  bool enabled() const override { return skeleton_ != nullptr; }
+  std::string why_disabled() const override { return why_disabled_; }
+  uint32_t NamespaceInode(uint64_t ipc_namespace) const override;
+  std::vector<ObjectActivity> ReadObjects(uint32_t inode) override;
+  void Forget(const std::vector<activity_key>& keys) override;
+  ActivityStats Stats() override;
+  const ActivityLog& log() const override { return log_; }
+
+ private:
+  std::string Load(const Options& options);  // "" or why not
+  void Unload();
+  static int TakeEvent(void* self, void* data, size_t size);
+  std::vector<ObjectActivity> ReadAllObjects();
+
+  ipc_activity* skeleton_ = nullptr;
+  ring_buffer* ring_ = nullptr;
+  std::string why_disabled_;
+  uint32_t own_inode_ = 0;
+  int64_t boot_to_unix_ns_ = 0;
+  uint64_t map_bytes_ = 0;
+  uint32_t max_objects_ = 0;
+  std::atomic<uint64_t> objects_tracked_{0};
+  ActivityLog log_;
+  std::atomic<bool> stop_{false};
+  std::thread poller_;
+};
+
+}  // namespace ipc_exporter
