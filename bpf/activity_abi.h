@@ -75,6 +75,7 @@ enum activity_event_type { ACTIVITY_CREATED = 0, ACTIVITY_REMOVED = 1, ACTIVITY_
 struct activity_event {
   activity_u64 boot_time_ns; /* CLOCK_BOOTTIME */
   activity_u64 cgroup_id;
+  activity_u64 start_boot_time_ns; /* when the calling process started, CLOCK_BOOTTIME */
   activity_u32 ipc_namespace;
   activity_u32 kind;
   activity_u32 type; /* enum activity_event_type */

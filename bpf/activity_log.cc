@@ -16,6 +16,7 @@ std::string FixedString(const char* text, size_t size) {
 ActivityEvent DecodeEvent(const activity_event& raw, int64_t boot_to_unix_ns) {
   ActivityEvent event;
   event.unix_time_ns = static_cast<int64_t>(raw.boot_time_ns) + boot_to_unix_ns;
+  event.process_start_unix_ns = static_cast<int64_t>(raw.start_boot_time_ns) + boot_to_unix_ns;
   event.ipc_namespace = raw.ipc_namespace;
   event.kind = raw.kind < ACTIVITY_KINDS ? static_cast<activity_kind>(raw.kind) : ACTIVITY_SEM;
   event.type =

@@ -16,6 +16,7 @@ namespace ipc_exporter {
 /// A lifecycle event, decoded.
 struct ActivityEvent {
   int64_t unix_time_ns = 0;
+  int64_t process_start_unix_ns = 0;  // of the calling process: with its pid, names it for good
   uint32_t ipc_namespace = 0;
   activity_kind kind = ACTIVITY_SEM;
   activity_event_type type = ACTIVITY_CREATED;

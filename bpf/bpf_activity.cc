@@ -92,8 +92,9 @@ BpfActivity::BpfActivity(const Options& options) : log_(options.events_kept) {
   if (!why_disabled_.empty()) Unload();
 }
 
-void BpfActivity::StartTakingEvents() {
+void BpfActivity::StartTakingEvents(EventObserver observe) {
   if (!enabled() || poller_.joinable()) return;
+  observe_ = std::move(observe);
   poller_ = std::thread([this] {
     while (!stop_.load()) {
       int taken = ring_buffer__poll(ring_, 200 /* ms: how soon a stop is seen */);
@@ -157,7 +158,9 @@ int BpfActivity::TakeEvent(void* self, void* data, size_t size) {
   if (size < sizeof(activity_event)) return 0;
   activity_event raw;
   std::memcpy(&raw, data, sizeof(raw));
-  activity->log_.Add(DecodeEvent(raw, activity->boot_to_unix_ns_));
+  ActivityEvent event = DecodeEvent(raw, activity->boot_to_unix_ns_);
+  if (activity->observe_) activity->observe_(event);
+  activity->log_.Add(std::move(event));
   return 0;
 }
 

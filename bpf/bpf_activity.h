@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -33,8 +34,10 @@ class BpfActivity final : public ActivitySource {
   /// caller may drop the capabilities loading needed before any thread exists.
   explicit BpfActivity(const Options& options);
 
-  /// Starts the thread that takes the lifecycle events from the ring. Once.
-  void StartTakingEvents();
+  /// Starts the thread that takes the lifecycle events from the ring. Once. `observe`, if
+  /// given, also sees each event as it is taken (on that thread).
+  using EventObserver = std::function<void(const ActivityEvent&)>;
+  void StartTakingEvents(EventObserver observe = nullptr);
 
   ~BpfActivity() override;
   BpfActivity(const BpfActivity&) = delete;
@@ -63,6 +66,7 @@ class BpfActivity final : public ActivitySource {
   uint32_t max_objects_ = 0;
   std::atomic<uint64_t> objects_tracked_{0};
   ActivityLog log_;
+  EventObserver observe_;
   std::atomic<bool> stop_{false};
   std::thread poller_;
 };

@@ -311,6 +311,7 @@ static __always_inline void emit_event(__u32 ipc_namespace, __u32 kind, __u32 ty
   struct task_struct *task = bpf_get_current_task_btf();
   event->boot_time_ns = bpf_ktime_get_boot_ns();
   event->cgroup_id = bpf_get_current_cgroup_id();
+  event->start_boot_time_ns = BPF_CORE_READ(task, group_leader, start_boottime);
   event->ipc_namespace = ipc_namespace;
   event->kind = kind;
   event->type = type;

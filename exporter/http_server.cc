@@ -410,8 +410,12 @@ int HttpServer::Dispatch(mg_connection* connection) {
   } catch (const std::exception&) {
     // Logged by the scraper; the page then shows the last collection's findings.
   }
-  std::string page =
-      RenderLandingPage(config_.telemetry_path, scraper_.Statuses(), scraper_.Findings());
+  std::optional<std::vector<ActivityEvent>> events;
+  if (config_.activity != nullptr && config_.activity->enabled()) {
+    events = config_.activity->log().Recent();
+  }
+  std::string page = RenderLandingPage(config_.telemetry_path, scraper_.Statuses(),
+                                       scraper_.Findings(), events ? &*events : nullptr);
   return Respond(connection, 200, "text/html; charset=utf-8", page, head);
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/logging.h"
+#include "bpf/activity_source.h"
 #include "exporter/basic_auth.h"
 #include "exporter/self_check.h"
 #include "exporter/web_config.h"
@@ -37,6 +38,9 @@ struct HttpServerConfig {
   int64_t scrape_timeout_ms = 30000;
   // --web.config.file: TLS, basic auth, response headers.
   WebConfig web;
+  // --collector.activity: the tracing whose lifecycle events the landing page lists; null for
+  // none.
+  std::shared_ptr<const ActivitySource> activity;
 };
 
 /// Serves the telemetry path, "/" and "/healthz" with CivetWeb, on exact paths only.

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <iterator>
 
+#include "exporter/activity_events_table.h"
 #include "exporter/html_text.h"
 #include "exporter/object_tables.h"
 #include "scrape/build_info.h"
@@ -125,8 +126,13 @@ std::string CollectorsTable(const std::vector<CollectorStatus>& statuses) {
 
 std::string RenderLandingPage(std::string_view telemetry_path,
                               const std::vector<CollectorStatus>& statuses,
-                              const ScrapeFindings& findings) {
+                              const ScrapeFindings& findings,
+                              const std::vector<ActivityEvent>* events) {
   std::string path = HtmlEscape(telemetry_path);
+  std::string lifecycle;
+  if (events != nullptr) {
+    lifecycle = "<h2>Recent lifecycle events</h2>\n" + RenderActivityEvents(*events, 200);
+  }
   return std::string("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n") +
          "<title>IPC Exporter</title>\n<style>\n" + kStyle + "</style>\n</head>\n<body>\n" +
          "<h1>IPC Exporter</h1>\n<p>Prometheus exporter for Linux IPC: System V shared memory "
@@ -136,7 +142,7 @@ std::string RenderLandingPage(std::string_view telemetry_path,
          ")</li>\n<li><a href=\"/healthz\">Health</a> (/healthz)</li>\n</ul>\n"
          "<h2>Needs attention</h2>\n" +
          AttentionTable(findings.attention) + "<h2>Kernel limits</h2>\n" +
-         LimitsTable(findings.limits) + "<h2>All objects</h2>\n" +
+         LimitsTable(findings.limits) + lifecycle + "<h2>All objects</h2>\n" +
          RenderObjectTables(findings.objects, static_cast<int64_t>(std::time(nullptr))) +
          "<h2>Collectors</h2>\n" + CollectorsTable(statuses) + "<p><small>" +
          HtmlEscape(VersionLine()) + "</small></p>\n<script>" + kObjectTablesScript +

@@ -275,6 +275,18 @@ std::shared_ptr<BpfActivity> StartActivityTracing(const Options& options) {
   return activity;
 }
 
+/// The diagnosis names an object's creator by the processes it saw alive at a scrape; one that
+/// created an object and exited between two scrapes was never seen. The creation event names it
+/// (a later scrape that finds it alive remembers it afresh).
+BpfActivity::EventObserver RememberCreators(std::shared_ptr<DiagnosisMemory> memory) {
+  return [memory](const ActivityEvent& event) {
+    if (event.type != ACTIVITY_CREATED || event.pid == 0) return;
+    memory->Remember(
+        static_cast<int32_t>(event.pid),
+        {static_cast<double>(event.process_start_unix_ns) / 1e9, event.command, event.uid});
+  };
+}
+
 int Run(const Options& options) {
   // Before any thread exists: capabilities are per thread, and new threads inherit them.
   const bool activity = std::find(options.collectors.begin(), options.collectors.end(),
@@ -283,17 +295,18 @@ int Run(const Options& options) {
     return 1;
   }
   std::shared_ptr<BpfActivity> tracing;
+  CollectorSettings settings = SettingsFrom(options);
   if (activity) {
     tracing = StartActivityTracing(options);
     if (!DropCapabilities(options, ActivityTracing::kLoaded)) return 1;
-    tracing->StartTakingEvents();
+    tracing->StartTakingEvents(RememberCreators(settings.memory));
+    settings.activity = tracing;
   }
   ProcFs proc(options.procfs);
   LinuxIpcSyscalls syscalls;
   CachedAccountNames names;
-  CollectorContext context{proc, syscalls, names, SettingsFrom(options),
+  CollectorContext context{proc, syscalls, names, std::move(settings),
                            [] { return static_cast<int64_t>(std::time(nullptr)); }};
-  context.settings.activity = tracing;
   Scraper scraper(EnabledCollectors(options, context), /*process_metrics=*/!options.once);
   if (options.all_namespaces) scraper.CollectAllNamespaces(options.max_other_namespaces);
   const std::chrono::seconds scrape_timeout(options.scrape_timeout_seconds);
@@ -312,6 +325,7 @@ int Run(const Options& options) {
   SystemdNotifier notifier;
   std::optional<HttpServerConfig> config = ServerConfigFrom(options);
   if (!config) return 1;
+  config->activity = tracing;
   LimitConnectionsPerClient(options.max_connections_per_client, &scraper.serving_counters());
   std::unique_ptr<HttpServer> server;
   try {
