@@ -21,7 +21,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 cmake --preset tsan
 cmake --build --preset tsan -j"$jobs"
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-  ctest --preset tsan -j"$jobs" -R 'Scraper|NamespaceScrape|TaskPool|ParallelSlices|^http\.'
+  ctest --preset tsan -j"$jobs" -R 'Scraper|NamespaceScrape|TaskPool|ParallelSlices|Activity|^http\.'
 
 # Every parser of outside input under libFuzzer (clang), 20 s each from the committed corpus.
 cmake --preset fuzz

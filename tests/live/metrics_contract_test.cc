@@ -6,6 +6,10 @@
 // and review `git diff METRICS.md` like code.
 #include <gtest/gtest.h>
 #include <mqueue.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -51,8 +55,10 @@ std::vector<std::pair<std::string, FamilyContract>> FamiliesOf(const std::string
     }
   }
   for (auto& [name, family] : families) {
-    std::string base = name;  // a summary's or counter's samples share its name here
-    for (const std::string& label : labels[base]) {
+    // A histogram's samples are NAME_bucket (with le), NAME_sum and NAME_count.
+    std::set<std::string> names = labels[name];
+    if (family.type == "histogram") names = labels[name + "_bucket"];
+    for (const std::string& label : names) {
       family.labels += (family.labels.empty() ? "" : ", ") + label;
     }
   }
@@ -136,8 +142,22 @@ TEST(MetricsContract, EveryFamilyOfAFullScrapeIsInMetricsMdAsWritten) {
     }
   } close_queue{mq, mq_name};
 
-  ExporterProcess exporter(
-      {"--ipc.namespaces=all", "--collector.shm.attachers", "--collector.posix_shm.processes"});
+  MountTracefsIfMissing();
+  ExporterProcess exporter({"--ipc.namespaces=all", "--collector.shm.attachers",
+                            "--collector.posix_shm.processes", "--collector.activity"});
+  // Calls the activity collector counts, failures of each kind among them, and a removal.
+  array.Operate(1, 1);
+  sembuf would_wait{0, -2, IPC_NOWAIT};
+  EXPECT_NE(::semop(array.id(), &would_wait, 1), 0);  // EAGAIN
+  queue.Send(8);
+  queue.Receive();
+  struct {
+    long type;
+    char text[8];
+  } message{};
+  EXPECT_LT(::msgrcv(queue.id(), &message, sizeof(message.text), 99, IPC_NOWAIT), 0);  // ENOMSG
+  EXPECT_EQ(::shmat(attached.id(), reinterpret_cast<void*>(1), 0), reinterpret_cast<void*>(-1));
+  { TestShm removed(4096, 0600); }                  // created and removed
   HttpRequest(exporter.port(), "GET", "/metrics");  // so the request counters have a sample
   const auto families = FamiliesOf(HttpRequest(exporter.port(), "GET", "/metrics").body);
   ASSERT_GT(families.size(), 50u);

@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +37,11 @@ int WaitBounded(pid_t pid, std::chrono::milliseconds timeout, int* status) {
 }
 
 }  // namespace
+
+void MountTracefsIfMissing() {
+  if (::access("/sys/kernel/tracing/events", F_OK) == 0) return;
+  ::mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, nullptr);
+}
 
 std::string ExporterBinary() { return IPC_EXPORTER_BINARY; }
 

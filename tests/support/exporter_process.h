@@ -10,6 +10,10 @@
 
 namespace ipc_exporter::testing {
 
+/// libbpf finds the syscall tracepoints of --collector.activity in tracefs; a machine that has
+/// not mounted it (one without systemd) gets it mounted here, as systemd would at boot.
+void MountTracefsIfMissing();
+
 /// The ipc_exporter binary under test, built by CMake.
 std::string ExporterBinary();
 
