@@ -4,7 +4,8 @@
 # /run and /var/tmp (so that its boot-time clean-up cannot touch the machine's). The units are
 # the shipped files with only the binary's path changed; settings go in drop-ins under /run.
 # Checks: start, is-active, a scrape, reload, the watchdog, socket activation, the
-# all-namespaces drop-in. Usage: systemd_boot_test.sh EXPORTER (as root)
+# all-namespaces drop-in, the activity drop-in (BPF loads under the unit's sandbox, keeps only
+# CAP_BPF and CAP_PERFMON, and traces a removal). Usage: systemd_boot_test.sh EXPORTER (as root)
 set -euo pipefail
 EXPORTER=$(readlink -f "$1")
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,8 +31,10 @@ chmod 755 "$exchange" "$exchange"/ipc_exporter "$exchange"/*.so
 for unit in ipc_exporter.service ipc_exporter.socket; do
   sed "s|/usr/bin/ipc_exporter|$exchange/ipc_exporter|" "$source_dir/systemd/$unit" >"$exchange/$unit"
 done
-sed "s|/usr/bin/ipc_exporter|$exchange/ipc_exporter|" "$source_dir/systemd/all-namespaces.conf" \
-  >"$exchange/all-namespaces.conf"
+for drop_in in all-namespaces.conf activity.conf; do
+  sed "s|/usr/bin/ipc_exporter|$exchange/ipc_exporter|" "$source_dir/systemd/$drop_in" \
+    >"$exchange/$drop_in"
+done
 cat >"$exchange/boot.sh" <<BOOT
 #!/bin/bash
 set -e
@@ -153,4 +156,36 @@ in_ns systemctl start ipc_exporter.service || fail "start with the all-namespace
 body=$(scrape) || fail "no scrape with the all-namespaces drop-in"
 grep -q '^ipc_namespaces [1-9]' <<<"$body" || fail "no IPC namespace counted"
 grep -q '^ipc_exporter_collector_success{.*collector="shm".*} 1$' <<<"$body" || fail "shm fails"
+in_ns systemctl stop ipc_exporter.service
+
+echo "== activity drop-in (BPF)"
+install_units
+in_ns cp "$exchange/activity.conf" /run/systemd/system/ipc_exporter.service.d/
+# tracefs as a systemd host has it: its own mount unit, started by the booted systemd.
+in_ns systemctl start sys-kernel-tracing.mount || true
+in_ns systemctl daemon-reload
+in_ns systemctl start ipc_exporter.service || fail "start with the activity drop-in failed"
+body=$(scrape) || fail "no scrape with the activity drop-in"
+grep -q '^ipc_exporter_collector_success{collector="activity"} 1$' <<<"$body" ||
+  fail "the activity collector fails"
+enabled=$(grep '^ipc_exporter_activity_enabled' <<<"$body")
+if [[ "$enabled" != 'ipc_exporter_activity_enabled{reason=""} 1' ]]; then
+  fail "activity tracing did not start under the unit: $enabled"
+fi
+# The start-up log says which capabilities the exporter kept: CAP_BPF and CAP_PERFMON, and no
+# longer CAP_DAC_READ_SEARCH.
+status=$(in_ns grep Cap "/proc/$(main_pid)/status")
+eff=$((16#$(awk '/^CapEff/ { print $2 }' <<<"$status")))
+has_cap() { (((eff >> $1) & 1)); }  # CAP_DAC_READ_SEARCH 2, CAP_PERFMON 38, CAP_BPF 39
+has_cap 39 && has_cap 38 || fail "CAP_BPF or CAP_PERFMON not kept: $status"
+! has_cap 2 || fail "CAP_DAC_READ_SEARCH kept after loading: $status"
+# The traced calls of a process in the namespace are counted.
+in_ns sh -c 'id=$(ipcmk -S 1 | awk "{ print \$NF }"); ipcrm -s "$id"'
+for _ in $(seq 1 50); do
+  body=$(scrape)
+  grep -q '^ipc_activity_objects_removed_total{kind="sem",command="ipcrm"} [1-9]' <<<"$body" && break
+  sleep 0.1
+done
+grep -q '^ipc_activity_objects_removed_total{kind="sem",command="ipcrm"} [1-9]' <<<"$body" ||
+  fail "ipcrm's removal was not traced under the unit"
 echo "1 passed, 0 failed"
