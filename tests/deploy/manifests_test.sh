@@ -14,6 +14,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 dashboard=$deploy/grafana/ipc_exporter.json
 jq -e '.templating.list | map(.name) | index("datasource") and index("instance")' "$dashboard" \
   >/dev/null || fail "the dashboard lacks its datasource or instance variable"
+jq -e '[.panels[] | select(.type == "heatmap") | .targets[].expr |
+  test("ipc_sem_array_wait_seconds_bucket")] | any' "$dashboard" >/dev/null ||
+  fail "the dashboard lacks the semaphore wait-time heatmap"
 queries=$(jq -r '[.. | .expr? // empty] | length' "$dashboard")
 [[ $queries -ge 10 ]] || fail "only $queries queries in the dashboard"
 {
@@ -21,7 +24,7 @@ queries=$(jq -r '[.. | .expr? // empty] | length' "$dashboard")
   echo "  - name: dashboard_queries"
   echo "    rules:"
   jq -r '.. | .expr? // empty' "$dashboard" |
-    sed -e 's/\$__rate_interval/5m/g' -e 's/\$instance/.*/g' |
+    sed -e 's/\$__rate_interval/5m/g' -e 's/\$instance/.*/g' -e 's/\$semid/.*/g' |
     jq -R -r 'tojson' | awk '{ printf "      - record: dashboard_query_%d\n        expr: %s\n", NR, $0 }'
 } >"$scratch/queries.yml"
 promtool check rules "$scratch/queries.yml" || fail "a dashboard query does not parse"

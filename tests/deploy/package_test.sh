@@ -23,6 +23,7 @@ expected=(
   usr/share/man/man1/ipc_exporter.1.gz
   usr/share/doc/ipc-exporter/README.md
   usr/share/doc/ipc-exporter/examples/all-namespaces.conf
+  usr/share/doc/ipc-exporter/examples/activity.conf
   usr/lib/ipc_exporter/libipc_exporter_ssl.so
   usr/lib/ipc_exporter/libipc_exporter_crypto.so
 )
