@@ -194,8 +194,26 @@ std::vector<ObjectActivity> BpfActivity::ReadAllObjects() {
   return objects;
 }
 
+void BpfActivity::ForgetStaleNamespaces(uint32_t read_now,
+                                        const std::vector<ObjectActivity>& objects) {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<activity_key> stale;
+  {
+    std::lock_guard<std::mutex> lock(namespaces_mutex_);
+    namespace_read_[read_now] = now;
+    for (const ObjectActivity& object : objects) {
+      auto [seen, first] = namespace_read_.try_emplace(object.key.ipc_namespace, now);
+      if (!first && now - seen->second > kStaleNamespace) stale.push_back(object.key);
+    }
+    std::erase_if(namespace_read_,
+                  [&](const auto& entry) { return now - entry.second > 2 * kStaleNamespace; });
+  }
+  if (!stale.empty()) Forget(stale);
+}
+
 std::vector<ObjectActivity> BpfActivity::ReadObjects(uint32_t inode) {
   std::vector<ObjectActivity> objects = ReadAllObjects();
+  ForgetStaleNamespaces(inode, objects);
   std::erase_if(
       objects, [inode](const ObjectActivity& object) { return object.key.ipc_namespace != inode; });
   return objects;

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,6 +59,10 @@ class BpfActivity final : public ActivitySource {
   void Unload();
   static int TakeEvent(void* self, void* data, size_t size);
   std::vector<ObjectActivity> ReadAllObjects();
+  /// Drops the objects of namespaces no collection has read for kStaleNamespace: a namespace
+  /// ends without an IPC_RMID of its objects, and its entries would fill the map.
+  void ForgetStaleNamespaces(uint32_t read_now, const std::vector<ObjectActivity>& objects);
+  static constexpr std::chrono::minutes kStaleNamespace{10};
 
   ipc_activity* skeleton_ = nullptr;
   ring_buffer* ring_ = nullptr;
@@ -67,6 +74,8 @@ class BpfActivity final : public ActivitySource {
   std::atomic<uint64_t> objects_tracked_{0};
   ActivityLog log_;
   EventObserver observe_;
+  std::mutex namespaces_mutex_;
+  std::map<uint32_t, std::chrono::steady_clock::time_point> namespace_read_;  // or first seen
   std::atomic<bool> stop_{false};
   std::thread poller_;
 };
