@@ -45,9 +45,10 @@ struct call {
   __u32 direction; /* or, for a *ctl call, the event type */
 };
 
-/* Calls under way, by thread: as many as threads may sit in IPC calls at once. */
+/* Calls under way, by thread: as many as threads may sit in IPC calls at once. LRU: a thread
+ * killed while it waits never reaches its exit, and its entry must not stay for good. */
 struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
   __uint(max_entries, 16384);
   __type(key, __u64);
   __type(value, struct call);
