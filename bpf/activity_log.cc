@@ -54,6 +54,10 @@ void ActivityLog::Add(ActivityEvent event) {
     }
   }
 
+  if (event.type == ACTIVITY_REMOVED) {
+    auto& removed = removed_[event.ipc_namespace];
+    if (removed.size() < max_creators_) removed.emplace_back(event.kind, event.id);
+  }
   std::string command = event.type == ACTIVITY_REMOVED ? event.command : "";
   CountKey count{event.ipc_namespace, event.kind, event.type, command};
   if (!counts_.contains(count) && !command.empty()) {
@@ -85,6 +89,15 @@ std::vector<LifecycleCount> ActivityLog::Counts(uint32_t inode) const {
                       command, it->second});
   }
   return counts;
+}
+
+std::vector<std::pair<activity_kind, int32_t>> ActivityLog::TakeRemoved(uint32_t inode) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = removed_.find(inode);
+  if (found == removed_.end()) return {};
+  std::vector<std::pair<activity_kind, int32_t>> taken = std::move(found->second);
+  removed_.erase(found);
+  return taken;
 }
 
 void ActivityLog::Forget(uint32_t inode, activity_kind kind, int32_t id) {

@@ -59,6 +59,9 @@ class ActivityLog {
   std::vector<ActivityEvent> Recent() const;
   /// The counts of namespace `inode`, ordered by kind, type and command.
   std::vector<LifecycleCount> Counts(uint32_t inode) const;
+  /// The objects of namespace `inode` removed (IPC_RMID) since the last call, as (kind, id):
+  /// their counters have had their last scrape. At most max_creators are kept per namespace.
+  std::vector<std::pair<activity_kind, int32_t>> TakeRemoved(uint32_t inode);
   /// Forgets the creator of an object that went away without an IPC_RMID (a segment destroyed
   /// at its last detach, a namespace that ended).
   void Forget(uint32_t inode, activity_kind kind, int32_t id);
@@ -82,6 +85,7 @@ class ActivityLog {
   std::map<ObjectKey, Creation> creators_;
   std::map<uint64_t, ObjectKey> creation_order_;  // oldest first, to forget past max_creators
   uint64_t next_sequence_ = 0;
+  std::map<uint32_t, std::vector<std::pair<activity_kind, int32_t>>> removed_;
 };
 
 }  // namespace ipc_exporter

@@ -48,6 +48,12 @@ class ActivitySource {
 
   /// The lifecycle events, as far as the exporter keeps them.
   virtual const ActivityLog& log() const = 0;
+
+  /// The objects of namespace `inode` removed since the last call (ActivityLog::TakeRemoved).
+  virtual std::vector<std::pair<activity_kind, int32_t>> TakeRemoved(uint32_t inode) = 0;
+
+  /// A number that grows by one per call: whose turn it is to be checked for existence.
+  virtual uint64_t NextSweepTurn() = 0;
 };
 
 }  // namespace ipc_exporter

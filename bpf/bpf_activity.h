@@ -53,6 +53,10 @@ class BpfActivity final : public ActivitySource {
   void Forget(const std::vector<activity_key>& keys) override;
   ActivityStats Stats() override;
   const ActivityLog& log() const override { return log_; }
+  std::vector<std::pair<activity_kind, int32_t>> TakeRemoved(uint32_t inode) override {
+    return log_.TakeRemoved(inode);
+  }
+  uint64_t NextSweepTurn() override { return sweep_turn_++; }
 
  private:
   std::string Load(const Options& options);  // "" or why not
@@ -72,6 +76,7 @@ class BpfActivity final : public ActivitySource {
   uint64_t map_bytes_ = 0;
   uint32_t max_objects_ = 0;
   std::atomic<uint64_t> objects_tracked_{0};
+  std::atomic<uint64_t> sweep_turn_{0};
   ActivityLog log_;
   EventObserver observe_;
   std::mutex namespaces_mutex_;

@@ -35,6 +35,8 @@ struct {
 } objects SEC(".maps");
 
 struct call {
+  __u32 active; /* a call is under way: set at entry, cleared at exit */
+  __u32 padding;
   __u64 start_ns;
   __u64 voluntary_switches;
   __u64 bytes; /* msgsnd: the message size asked for; shmdt: the address; a get: the key */
@@ -45,12 +47,12 @@ struct call {
   __u32 direction; /* or, for a *ctl call, the event type */
 };
 
-/* Calls under way, by thread: as many as threads may sit in IPC calls at once. LRU: a thread
- * killed while it waits never reaches its exit, and its entry must not stay for good. */
+/* The call under way on each thread, in the thread itself (task-local storage): found without a
+ * hash, never full, and freed when the thread exits, even one killed while it waits. */
 struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 16384);
-  __type(key, __u64);
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
   __type(value, struct call);
 } calls SEC(".maps");
 
@@ -105,42 +107,45 @@ static __always_inline void count_stat(__u32 slot) {
   if (value) *value += 1; /* per CPU: no other writer */
 }
 
-static __always_inline __u32 current_namespace(void) {
-  struct task_struct *task = bpf_get_current_task_btf();
-  return BPF_CORE_READ(task, nsproxy, ipc_ns, ns.inum);
+/* Direct loads through the BTF task pointer (CO-RE relocated by vmlinux.h's
+ * preserve_access_index): no helper call per step, which BPF_CORE_READ would make. */
+static __always_inline __u32 namespace_of(struct task_struct *task) {
+  return task->nsproxy->ipc_ns->ns.inum;
 }
 
 static __always_inline bool traced(__u32 ipc_namespace) {
   return only_namespace == 0 || ipc_namespace == only_namespace;
 }
 
-/* Remembers a call at its entry. */
-static __always_inline void begin_call(__u32 kind, __s32 id, __u32 direction, __u64 bytes) {
-  __u32 ipc_namespace = current_namespace();
-  if (!traced(ipc_namespace)) return;
+/* Remembers a call at its entry; the thread's record, or NULL if it is not traced. */
+static __always_inline struct call *begin_call(__u32 kind, __s32 id, __u32 direction,
+                                               __u64 bytes) {
   struct task_struct *task = bpf_get_current_task_btf();
-  struct call call = {
-      .start_ns = bpf_ktime_get_ns(),
-      .voluntary_switches = BPF_CORE_READ(task, nvcsw),
-      .bytes = bytes,
-      .ipc_namespace = ipc_namespace,
-      .kind = kind,
-      .id = id,
-      .direction = direction,
-  };
-  __u64 thread = bpf_get_current_pid_tgid();
-  if (bpf_map_update_elem(&calls, &thread, &call, BPF_ANY) != 0) {
+  __u32 ipc_namespace = namespace_of(task);
+  if (!traced(ipc_namespace)) return NULL;
+  struct call *call =
+      bpf_task_storage_get(&calls, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!call) {
     count_stat(ACTIVITY_STAT_CALLS_UNTRACKED);
+    return NULL;
   }
+  call->active = 1;
+  call->start_ns = bpf_ktime_get_ns();
+  call->voluntary_switches = task->nvcsw;
+  call->bytes = bytes;
+  call->ipc_namespace = ipc_namespace;
+  call->kind = kind;
+  call->id = id;
+  call->direction = direction;
+  return call;
 }
 
-/* The call the current thread began, taken out of the map; false if none was remembered. */
+/* The call the current thread began, ended; false if none was remembered. */
 static __always_inline bool end_call(struct call *call) {
-  __u64 thread = bpf_get_current_pid_tgid();
-  struct call *found = bpf_map_lookup_elem(&calls, &thread);
-  if (!found) return false;
+  struct call *found = bpf_task_storage_get(&calls, bpf_get_current_task_btf(), NULL, 0);
+  if (!found || !found->active) return false;
   *call = *found;
-  bpf_map_delete_elem(&calls, &thread);
+  found->active = 0;
   return true;
 }
 
@@ -185,7 +190,7 @@ static __always_inline void count_call(const struct call *call, long ret, __u64 
   if (!counters) return;
   __u32 direction = call->direction & 1;
   struct task_struct *task = bpf_get_current_task_btf();
-  if (BPF_CORE_READ(task, nvcsw) != call->voluntary_switches) {
+  if (task->nvcsw != call->voluntary_switches) {
     __u64 waited_ns = bpf_ktime_get_ns() - call->start_ns;
     __sync_fetch_and_add(&counters->blocked[direction], 1);
     __sync_fetch_and_add(&counters->wait_ns[direction], waited_ns);
@@ -338,7 +343,7 @@ static __always_inline void emit_event(__u32 ipc_namespace, __u32 kind, __u32 ty
  * and our return hides ours: a race of microseconds, noted in the README.) */
 static __always_inline __u64 last_allocation(__u32 kind) {
   struct task_struct *task = bpf_get_current_task_btf();
-  struct ipc_namespace *ns = BPF_CORE_READ(task, nsproxy, ipc_ns);
+  struct ipc_namespace *ns = task->nsproxy->ipc_ns;
   struct ipc_ids *ids = &ns->ids[kind < 3 ? kind : 0];
   __u64 seq = BPF_CORE_READ(ids, seq);
   __u32 last_idx = (__u32)BPF_CORE_READ(ids, last_idx);
@@ -346,9 +351,7 @@ static __always_inline __u64 last_allocation(__u32 kind) {
 }
 
 static __always_inline void begin_get(__u32 kind, __u64 key) {
-  begin_call(kind, -1, ACTIVITY_GET, key);
-  __u64 thread = bpf_get_current_pid_tgid();
-  struct call *call = bpf_map_lookup_elem(&calls, &thread);
+  struct call *call = begin_call(kind, -1, ACTIVITY_GET, key);
   if (call) call->allocation = last_allocation(kind);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -135,10 +136,13 @@ uint64_t SeriesOf(const ObjectActivity& object) {
   for (const KindFamilies& kind : AllKindFamilies()) {
     if (kind.kind != object.key.kind) continue;
     uint64_t series = FailedSeries(object.counters, kind.directions.size());
-    for (const Direction& direction : kind.directions) {
+    for (size_t d = 0; d < kind.directions.size(); ++d) {
+      const Direction& direction = kind.directions[d];
       series += 1;
       if (direction.bytes_family != nullptr) series += 1;
-      if (direction.wait_family != nullptr) series += ACTIVITY_WAIT_SLOTS + 2;  // _sum, _count
+      if (direction.wait_family != nullptr && object.counters.blocked[d] > 0) {
+        series += ACTIVITY_WAIT_SLOTS + 2;  // the buckets, _sum, _count
+      }
     }
     return series;
   }
@@ -169,6 +173,7 @@ void WriteKind(ExpositionWriter& out, const KindFamilies& kind,
     out.Family(direction.wait_family, direction.wait_help, MetricType::kHistogram);
     for (size_t i = 0; i < objects.size(); ++i) {
       const activity_counters& counters = objects[i]->counters;
+      if (counters.blocked[d] == 0) continue;  // 22 series that would all read 0
       const Label label{kind.id_label, ids[i]};
       out.HistogramSeries({&label, 1}, WaitBoundsSeconds(), counters.wait_slots[d],
                           static_cast<double>(counters.wait_ns[d]) / 1e9);
@@ -281,7 +286,7 @@ class ActivityCollector final : public Collector {
     WriteObjects(out, objects, settings.activity_max_series, &report.series_dropped);
     WriteLifecycle(out, source->log().Counts(inode));
     if (own_namespace) WriteTracingCosts(out, source->Stats());
-    ForgetGone(*source, objects);
+    ForgetGone(*source, inode, objects);
   }
 
  private:
@@ -302,15 +307,31 @@ class ActivityCollector final : public Collector {
   }
 
   /// Objects that were removed (or went with their namespace) have had their last scrape.
-  void ForgetGone(ActivitySource& source, const std::vector<ObjectActivity>& objects) {
+  /// Objects that went away have had their last scrape: those whose IPC_RMID the tracing saw,
+  /// and those IPC_STAT finds gone (a removal whose event was lost, a segment destroyed by
+  /// shm_rmid_forced), checked at most kSweepPerScrape at a time, in turns, so that a host with
+  /// thousands of traced objects does not pay a syscall for each on every scrape.
+  void ForgetGone(ActivitySource& source, uint32_t inode,
+                  const std::vector<ObjectActivity>& objects) {
+    std::set<std::pair<uint32_t, int32_t>> removed;
+    for (const auto& [kind, id] : source.TakeRemoved(inode)) removed.emplace(kind, id);
+    const size_t stride =
+        std::max<size_t>(1, (objects.size() + kSweepPerScrape - 1) / kSweepPerScrape);
+    const size_t turn = static_cast<size_t>(source.NextSweepTurn() % stride);
     std::vector<activity_key> gone;
-    for (const ObjectActivity& object : objects) {
-      SyscallResult exists =
-          context_.syscalls.StatSysvObject(SysvKind(object.key.kind), object.key.id);
-      if (exists.outcome == SyscallOutcome::kGone) gone.push_back(object.key);
+    for (size_t i = 0; i < objects.size(); ++i) {
+      const activity_key& key = objects[i].key;
+      if (removed.contains({key.kind, key.id})) {
+        gone.push_back(key);
+      } else if (i % stride == turn &&
+                 context_.syscalls.StatSysvObject(SysvKind(key.kind), key.id).outcome ==
+                     SyscallOutcome::kGone) {
+        gone.push_back(key);
+      }
     }
     if (!gone.empty()) source.Forget(gone);
   }
+  static constexpr size_t kSweepPerScrape = 256;
 
   CollectorContext context_;
 };

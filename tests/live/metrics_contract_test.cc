@@ -10,9 +10,11 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/wait.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -157,7 +159,44 @@ TEST(MetricsContract, EveryFamilyOfAFullScrapeIsInMetricsMdAsWritten) {
   } message{};
   EXPECT_LT(::msgrcv(queue.id(), &message, sizeof(message.text), 99, IPC_NOWAIT), 0);  // ENOMSG
   EXPECT_EQ(::shmat(attached.id(), reinterpret_cast<void*>(1), 0), reinterpret_cast<void*>(-1));
-  { TestShm removed(4096, 0600); }                  // created and removed
+  {
+    TestShm removed(4096, 0600);  // created and removed
+  }
+  // Calls that block, so that each wait histogram has a series: a semop waiting for the array's
+  // second semaphore to reach 2, a msgrcv waiting for a message of type 77, a msgsnd waiting
+  // for room in a full queue. Each child is released once it sleeps in its call.
+  TestMsgQueue full(0600);
+  full.SetCapacity(8);
+  full.Send(8);
+  auto blocked_then_released = [](const std::function<int()>& call,
+                                  const std::function<void()>& release) {
+    pid_t child = ::fork();
+    if (child == 0) ::_exit(call() < 0 ? 1 : 0);
+    WaitFor([&] {
+      std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
+      std::string pid, command, state;
+      stat >> pid >> command >> state;
+      return state == "S";
+    });
+    release();
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  };
+  blocked_then_released(
+      [&] {
+        sembuf two{1, -2, 0};
+        return ::semop(array.id(), &two, 1);
+      },
+      [&] { array.Operate(1, 1); });
+  blocked_then_released(
+      [&] { return static_cast<int>(::msgrcv(queue.id(), &message, sizeof(message.text), 77, 0)); },
+      [&] {
+        message.type = 77;
+        EXPECT_EQ(::msgsnd(queue.id(), &message, sizeof(message.text), 0), 0);
+      });
+  blocked_then_released([&] { return ::msgsnd(full.id(), &message, 8, 0); },
+                        [&] { full.Receive(); });
   HttpRequest(exporter.port(), "GET", "/metrics");  // so the request counters have a sample
   const auto families = FamiliesOf(HttpRequest(exporter.port(), "GET", "/metrics").body);
   ASSERT_GT(families.size(), 50u);

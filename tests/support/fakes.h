@@ -59,6 +59,7 @@ class FakeIpcSyscalls final : public IpcSyscalls {
   // Objects the activity collector asks about, by kind and id: those listed here are gone.
   std::set<std::pair<SysvObjectKind, int32_t>> gone_objects;
   SyscallResult StatSysvObject(SysvObjectKind kind, int32_t id) override {
+    ++*object_reads;
     if (gone_objects.contains({kind, id})) return {SyscallOutcome::kGone, 0};
     return {};
   }

@@ -38,6 +38,11 @@ class FakeActivitySource final : public ActivitySource {
   }
   ActivityStats Stats() override { return stats; }
   const ActivityLog& log() const override { return events; }
+  std::vector<std::pair<activity_kind, int32_t>> TakeRemoved(uint32_t inode) override {
+    return events.TakeRemoved(inode);
+  }
+  uint64_t NextSweepTurn() override { return sweep_turn++; }
+  uint64_t sweep_turn = 0;
 };
 
 ObjectActivity Object(activity_kind kind, int32_t id, uint32_t inode = kOwnInode) {
@@ -163,7 +168,9 @@ INSTANTIATE_TEST_SUITE_P(Slots, WaitHistogram,
 
 TEST_F(ActivityCollectorTest, EveryQueueHasSendAndReceiveWaitHistograms) {
   ObjectActivity queue = Object(ACTIVITY_MSG, 6);
+  queue.counters.blocked[ACTIVITY_FIRST] = 2;
   queue.counters.wait_slots[ACTIVITY_FIRST][12] = 2;  // senders: up to 100 ms
+  queue.counters.blocked[ACTIVITY_SECOND] = 1;
   queue.counters.wait_slots[ACTIVITY_SECOND][6] = 1;  // a receiver: up to 1 ms
   source_->objects = {queue};
   const std::string text = Collect().text;
@@ -171,6 +178,54 @@ TEST_F(ActivityCollectorTest, EveryQueueHasSendAndReceiveWaitHistograms) {
   EXPECT_EQ(Value(text, "ipc_msg_queue_send_wait_seconds_bucket{msqid=\"6\",le=\"0.05\"}"), 0);
   EXPECT_EQ(Value(text, "ipc_msg_queue_receive_wait_seconds_bucket{msqid=\"6\",le=\"0.001\"}"), 1);
   EXPECT_EQ(Value(text, "ipc_msg_queue_receive_wait_seconds_count{msqid=\"6\"}"), 1);
+}
+
+TEST_F(ActivityCollectorTest, AnObjectWhoseCallsNeverBlockedHasNoHistogram) {
+  ObjectActivity sem = Object(ACTIVITY_SEM, 5);
+  sem.counters.calls[0] = 100;
+  ObjectActivity queue = Object(ACTIVITY_MSG, 6);
+  queue.counters.blocked[ACTIVITY_SECOND] = 1;  // a receiver waited, no sender did
+  queue.counters.wait_slots[ACTIVITY_SECOND][0] = 1;
+  source_->objects = {sem, queue};
+  Collection run = Collect();
+  EXPECT_EQ(run.text.find("ipc_sem_array_wait_seconds"), std::string::npos);
+  EXPECT_EQ(run.text.find("ipc_msg_queue_send_wait_seconds"), std::string::npos);
+  EXPECT_EQ(Value(run.text, "ipc_msg_queue_receive_wait_seconds_count{msqid=\"6\"}"), 1);
+  // Within a cap, an object is counted with the series it has: 1 for the array, 4 counters
+  // and one histogram (22) for the queue.
+  EXPECT_EQ(Collect(0, /*max_series=*/27).report.series_dropped, 0u);
+  EXPECT_EQ(Collect(0, /*max_series=*/26).report.series_dropped, 26u);
+}
+
+TEST_F(ActivityCollectorTest, RemovedObjectsAreForgottenWithoutAStatAfterTheirLastScrape) {
+  source_->objects = {Object(ACTIVITY_SEM, 1), Object(ACTIVITY_SEM, 2)};
+  ActivityEvent removal;
+  removal.ipc_namespace = kOwnInode;
+  removal.kind = ACTIVITY_SEM;
+  removal.type = ACTIVITY_REMOVED;
+  removal.id = 2;
+  source_->events.Add(removal);
+  const uint64_t reads_before = *syscalls_.object_reads;
+  const std::string text = Collect().text;
+  EXPECT_EQ(Value(text, "ipc_sem_array_operations_total{semid=\"2\"}"), 0);  // its last scrape
+  ASSERT_EQ(source_->forgotten.size(), 1u);
+  EXPECT_EQ(source_->forgotten[0].id, 2);
+  EXPECT_EQ(*syscalls_.object_reads, reads_before + 1);  // a stat for array 1 only
+}
+
+TEST_F(ActivityCollectorTest, ExistenceIsCheckedForAFewHundredObjectsPerScrapeInTurns) {
+  for (int32_t id = 0; id < 600; ++id) {
+    source_->objects.push_back(Object(ACTIVITY_SHM, id));
+    syscalls_.gone_objects.insert({SysvObjectKind::kSegment, id});
+  }
+  Collect();  // 600 objects, at most 256 a scrape: every third, starting with the first
+  ASSERT_EQ(source_->forgotten.size(), 200u);
+  EXPECT_EQ(source_->forgotten[0].id, 0);
+  EXPECT_EQ(source_->forgotten[1].id, 3);
+  source_->forgotten.clear();
+  Collect();  // the next turn: the second of every three
+  ASSERT_EQ(source_->forgotten.size(), 200u);
+  EXPECT_EQ(source_->forgotten[0].id, 1);
 }
 
 TEST_F(ActivityCollectorTest, ReadsOnlyItsOwnNamespace) {
