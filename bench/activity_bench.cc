@@ -6,6 +6,9 @@
 //   activity_bench sem-pingpong ROUND_TRIPS      semop calls per second, two processes
 //   activity_bench msg-pingpong ROUND_TRIPS      msgsnd+msgrcv calls per second, two processes
 //   activity_bench sem-uncontended CALLS         ns per semop that never blocks
+//   activity_bench other-syscall CALLS           ns per getppid: a syscall the tracing does not
+//                                                trace, but which the syscall tracepoints' slow
+//                                                path may still cost something
 //   activity_bench touch STATE_FILE              one call on each object listed by ipc_loadgen
 #include <signal.h>
 #include <sys/ipc.h>
@@ -108,6 +111,13 @@ void SemUncontended(long calls) {
   std::printf("sem_uncontended_ns_per_call=%.1f\n", seconds * 1e9 / static_cast<double>(calls));
 }
 
+void OtherSyscall(long calls) {
+  const auto start = std::chrono::steady_clock::now();
+  for (long i = 0; i < calls; ++i) ::getppid();
+  const double seconds = SecondsSince(start);
+  std::printf("other_syscall_ns_per_call=%.1f\n", seconds * 1e9 / static_cast<double>(calls));
+}
+
 // A call that changes nothing: a semop waiting for zero that may not wait, a msgrcv of a type
 // no message has that may not wait, an attach and detach.
 void Touch(const char* state_file) {
@@ -140,7 +150,8 @@ void Touch(const char* state_file) {
 int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr,
-                 "usage: activity_bench sem-pingpong|msg-pingpong|sem-uncontended N\n"
+                 "usage: activity_bench sem-pingpong|msg-pingpong|sem-uncontended|"
+                 "other-syscall N\n"
                  "       activity_bench touch STATE_FILE\n");
     return 2;
   }
@@ -151,13 +162,16 @@ int main(int argc, char** argv) {
   }
   const long count = std::atol(argv[2]);
   if (count <= 0) return 2;
-  if (mode == "sem-pingpong")
+  if (mode == "sem-pingpong") {
     SemPingPong(count);
-  else if (mode == "msg-pingpong")
+  } else if (mode == "msg-pingpong") {
     MsgPingPong(count);
-  else if (mode == "sem-uncontended")
+  } else if (mode == "sem-uncontended") {
     SemUncontended(count);
-  else
+  } else if (mode == "other-syscall") {
+    OtherSyscall(count);
+  } else {
     return 2;
+  }
   return 0;
 }
