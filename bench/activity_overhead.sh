@@ -33,6 +33,7 @@ calls() {  # one measurement of each kind of call, as key=value lines
   "$build/bench/activity_bench" sem-pingpong 50000
   "$build/bench/activity_bench" msg-pingpong 50000
   "$build/bench/activity_bench" sem-uncontended 2000000
+  "$build/bench/activity_bench" other-syscall 2000000
 }
 
 off=$(mktemp)
@@ -58,9 +59,11 @@ for key in sem_pingpong_calls_per_second msg_pingpong_calls_per_second; do
   b=$(median "$key" "$on")
   printf '| %s | %.0f | %.0f | %+.1f %% |\n' "$key" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { print (b - a) * 100 / a }')"
 done
-a=$(median sem_uncontended_ns_per_call "$off")
-b=$(median sem_uncontended_ns_per_call "$on")
-printf '| sem_uncontended_ns_per_call | %.1f | %.1f | %+.1f ns |\n' "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { print b - a }')"
+for key in sem_uncontended_ns_per_call other_syscall_ns_per_call; do
+  a=$(median "$key" "$off")
+  b=$(median "$key" "$on")
+  printf '| %s | %.1f | %.1f | %+.1f ns |\n' "$key" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { print b - a }')"
+done
 
 # The scrape at the medium scale, the collector off and then on with every object counted.
 "$build/bench/ipc_loadgen" create --state "$state" --segments 1000 --attached 200 --orphaned 50 \

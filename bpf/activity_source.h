@@ -38,8 +38,9 @@ class ActivitySource {
   /// exporter's own, in CollectorSettings) the exporter's own namespace's inode.
   virtual uint32_t NamespaceInode(uint64_t ipc_namespace) const = 0;
 
-  /// Every object of IPC namespace `inode` the kernel has counted calls on.
-  virtual std::vector<ObjectActivity> ReadObjects(uint32_t inode) = 0;
+  /// Every object of IPC namespace `inode` the kernel has counted calls on, into `objects`
+  /// (emptied first; a caller that keeps it between scrapes reuses its memory).
+  virtual void ReadObjects(uint32_t inode, std::vector<ObjectActivity>* objects) = 0;
 
   /// Drops the counters of objects that are gone (after they were published once).
   virtual void Forget(const std::vector<activity_key>& keys) = 0;

@@ -168,55 +168,52 @@ uint32_t BpfActivity::NamespaceInode(uint64_t ipc_namespace) const {
   return ipc_namespace == 0 ? own_inode_ : static_cast<uint32_t>(ipc_namespace);
 }
 
-std::vector<ObjectActivity> BpfActivity::ReadAllObjects() {
-  std::vector<ObjectActivity> objects;
-  if (!enabled()) return objects;
-  const int fd = bpf_map__fd(skeleton_->maps.objects);
-  // In batches: one syscall per few hundred objects rather than two per object.
-  std::vector<activity_key> keys(256);
-  std::vector<activity_counters> values(keys.size());
-  activity_key batch{};
-  bool first = true;
-  for (;;) {
-    __u32 count = static_cast<__u32>(keys.size());
-    int error = bpf_map_lookup_batch(fd, first ? nullptr : &batch, &batch, keys.data(),
-                                     values.data(), &count, nullptr);
-    error = error < 0 ? errno : 0;
-    for (__u32 i = 0; i < count; ++i) objects.push_back({keys[i], values[i]});
-    if (error == ENOENT) break;  // the end of the map
-    if (error != 0) {
-      Log(LogLevel::kWarn, "reading the BPF object map failed", {{"err", std::strerror(error)}});
-      break;
-    }
-    first = false;
-  }
-  objects_tracked_ = objects.size();
-  return objects;
+bool BpfActivity::OfStaleNamespace(const activity_key& key,
+                                   std::chrono::steady_clock::time_point now) {
+  auto [seen, first] = namespace_read_.try_emplace(key.ipc_namespace, now);
+  return !first && now - seen->second > kStaleNamespace;
 }
 
-void BpfActivity::ForgetStaleNamespaces(uint32_t read_now,
-                                        const std::vector<ObjectActivity>& objects) {
+void BpfActivity::ReadObjects(uint32_t inode, std::vector<ObjectActivity>* objects) {
+  objects->clear();
+  if (!enabled()) return;
+  const int fd = bpf_map__fd(skeleton_->maps.objects);
   const auto now = std::chrono::steady_clock::now();
   std::vector<activity_key> stale;
+  uint64_t tracked = 0;
   {
     std::lock_guard<std::mutex> lock(namespaces_mutex_);
-    namespace_read_[read_now] = now;
-    for (const ObjectActivity& object : objects) {
-      auto [seen, first] = namespace_read_.try_emplace(object.key.ipc_namespace, now);
-      if (!first && now - seen->second > kStaleNamespace) stale.push_back(object.key);
+    namespace_read_[inode] = now;
+    // In batches: one syscall per few hundred objects rather than two per object.
+    std::vector<activity_key> keys(256);
+    std::vector<activity_counters> values(keys.size());
+    activity_key batch{};
+    bool first = true;
+    for (;;) {
+      __u32 count = static_cast<__u32>(keys.size());
+      int error = bpf_map_lookup_batch(fd, first ? nullptr : &batch, &batch, keys.data(),
+                                       values.data(), &count, nullptr);
+      error = error < 0 ? errno : 0;
+      tracked += count;
+      for (__u32 i = 0; i < count; ++i) {
+        if (keys[i].ipc_namespace == inode) {
+          objects->push_back({keys[i], values[i]});
+        } else if (OfStaleNamespace(keys[i], now)) {
+          stale.push_back(keys[i]);
+        }
+      }
+      if (error == ENOENT) break;  // the end of the map
+      if (error != 0) {
+        Log(LogLevel::kWarn, "reading the BPF object map failed", {{"err", std::strerror(error)}});
+        break;
+      }
+      first = false;
     }
     std::erase_if(namespace_read_,
                   [&](const auto& entry) { return now - entry.second > 2 * kStaleNamespace; });
   }
+  objects_tracked_ = tracked;
   if (!stale.empty()) Forget(stale);
-}
-
-std::vector<ObjectActivity> BpfActivity::ReadObjects(uint32_t inode) {
-  std::vector<ObjectActivity> objects = ReadAllObjects();
-  ForgetStaleNamespaces(inode, objects);
-  std::erase_if(
-      objects, [inode](const ObjectActivity& object) { return object.key.ipc_namespace != inode; });
-  return objects;
 }
 
 void BpfActivity::Forget(const std::vector<activity_key>& keys) {

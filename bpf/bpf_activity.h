@@ -49,7 +49,7 @@ class BpfActivity final : public ActivitySource {
   bool enabled() const override { return skeleton_ != nullptr; }
   std::string why_disabled() const override { return why_disabled_; }
   uint32_t NamespaceInode(uint64_t ipc_namespace) const override;
-  std::vector<ObjectActivity> ReadObjects(uint32_t inode) override;
+  void ReadObjects(uint32_t inode, std::vector<ObjectActivity>* objects) override;
   void Forget(const std::vector<activity_key>& keys) override;
   ActivityStats Stats() override;
   const ActivityLog& log() const override { return log_; }
@@ -62,10 +62,10 @@ class BpfActivity final : public ActivitySource {
   std::string Load(const Options& options);  // "" or why not
   void Unload();
   static int TakeEvent(void* self, void* data, size_t size);
-  std::vector<ObjectActivity> ReadAllObjects();
-  /// Drops the objects of namespaces no collection has read for kStaleNamespace: a namespace
-  /// ends without an IPC_RMID of its objects, and its entries would fill the map.
-  void ForgetStaleNamespaces(uint32_t read_now, const std::vector<ObjectActivity>& objects);
+  /// Whether an object of another namespace than the one being read belongs to a namespace no
+  /// collection has read for kStaleNamespace: a namespace ends without an IPC_RMID of its
+  /// objects, and their entries would fill the map. Call with namespaces_mutex_ held.
+  bool OfStaleNamespace(const activity_key& key, std::chrono::steady_clock::time_point now);
   static constexpr std::chrono::minutes kStaleNamespace{10};
 
   ipc_activity* skeleton_ = nullptr;

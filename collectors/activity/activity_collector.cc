@@ -279,9 +279,14 @@ class ActivityCollector final : public Collector {
     if (own_namespace) WriteTracingState(out, source);
     if (source == nullptr || !source->enabled()) return;
     const uint32_t inode = source->NamespaceInode(settings.ipc_namespace);
-    std::vector<ObjectActivity> objects = source->ReadObjects(inode);
-    std::sort(objects.begin(), objects.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.key.kind, a.key.id) < std::tie(b.key.kind, b.key.id);
+    // Kept between scrapes (the own namespace's collector lives as long as the exporter), so
+    // that a few megabytes of records are not faulted in afresh every time.
+    source->ReadObjects(inode, &objects_);
+    std::vector<const ObjectActivity*> objects(objects_.size());
+    std::transform(objects_.begin(), objects_.end(), objects.begin(),
+                   [](const ObjectActivity& object) { return &object; });
+    std::sort(objects.begin(), objects.end(), [](const auto* a, const auto* b) {
+      return std::tie(a->key.kind, a->key.id) < std::tie(b->key.kind, b->key.id);
     });
     WriteObjects(out, objects, settings.activity_max_series, &report.series_dropped);
     WriteLifecycle(out, source->log().Counts(inode));
@@ -290,17 +295,18 @@ class ActivityCollector final : public Collector {
   }
 
  private:
-  static void WriteObjects(ExpositionWriter& out, const std::vector<ObjectActivity>& objects,
+  static void WriteObjects(ExpositionWriter& out, const std::vector<const ObjectActivity*>& objects,
                            uint64_t max_series, uint64_t* dropped) {
     std::vector<uint64_t> series(objects.size());
-    std::transform(objects.begin(), objects.end(), series.begin(), SeriesOf);
+    std::transform(objects.begin(), objects.end(), series.begin(),
+                   [](const ObjectActivity* object) { return SeriesOf(*object); });
     const CapSelection kept =
         SelectWithinCap(series, std::vector<bool>(objects.size(), false), max_series);
     *dropped += kept.dropped_series;
     for (const KindFamilies& kind : AllKindFamilies()) {
       std::vector<const ObjectActivity*> of_kind;
       for (size_t i : kept.kept) {
-        if (objects[i].key.kind == kind.kind) of_kind.push_back(&objects[i]);
+        if (objects[i]->key.kind == kind.kind) of_kind.push_back(objects[i]);
       }
       WriteKind(out, kind, of_kind);
     }
@@ -312,7 +318,7 @@ class ActivityCollector final : public Collector {
   /// shm_rmid_forced), checked at most kSweepPerScrape at a time, in turns, so that a host with
   /// thousands of traced objects does not pay a syscall for each on every scrape.
   void ForgetGone(ActivitySource& source, uint32_t inode,
-                  const std::vector<ObjectActivity>& objects) {
+                  const std::vector<const ObjectActivity*>& objects) {
     std::set<std::pair<uint32_t, int32_t>> removed;
     for (const auto& [kind, id] : source.TakeRemoved(inode)) removed.emplace(kind, id);
     const size_t stride =
@@ -320,7 +326,7 @@ class ActivityCollector final : public Collector {
     const size_t turn = static_cast<size_t>(source.NextSweepTurn() % stride);
     std::vector<activity_key> gone;
     for (size_t i = 0; i < objects.size(); ++i) {
-      const activity_key& key = objects[i].key;
+      const activity_key& key = objects[i]->key;
       if (removed.contains({key.kind, key.id})) {
         gone.push_back(key);
       } else if (i % stride == turn &&
@@ -334,6 +340,7 @@ class ActivityCollector final : public Collector {
   static constexpr size_t kSweepPerScrape = 256;
 
   CollectorContext context_;
+  std::vector<ObjectActivity> objects_;
 };
 
 }  // namespace

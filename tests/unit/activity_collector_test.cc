@@ -26,12 +26,11 @@ class FakeActivitySource final : public ActivitySource {
   uint32_t NamespaceInode(uint64_t ipc_namespace) const override {
     return ipc_namespace == 0 ? kOwnInode : static_cast<uint32_t>(ipc_namespace);
   }
-  std::vector<ObjectActivity> ReadObjects(uint32_t inode) override {
-    std::vector<ObjectActivity> of_namespace;
+  void ReadObjects(uint32_t inode, std::vector<ObjectActivity>* of_namespace) override {
+    of_namespace->clear();
     for (const ObjectActivity& object : objects) {
-      if (object.key.ipc_namespace == inode) of_namespace.push_back(object);
+      if (object.key.ipc_namespace == inode) of_namespace->push_back(object);
     }
-    return of_namespace;
   }
   void Forget(const std::vector<activity_key>& keys) override {
     forgotten.insert(forgotten.end(), keys.begin(), keys.end());
