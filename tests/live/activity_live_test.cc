@@ -308,3 +308,36 @@ TEST(ActivityUnprivileged, WithoutCapBpfTheScrapeSucceedsAndSaysWhy) {
 
 }  // namespace
 }  // namespace ipc_exporter::testing
+
+namespace ipc_exporter::testing {
+namespace {
+
+TEST_F(ActivityLive, ACreatorThatExitsBeforeAnyScrapeIsStillNamed) {
+  Start();
+  if (IsSkipped()) return;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_TRUE(RunChild([&] {
+    ::prctl(PR_SET_NAME, "maker");
+    int shmid = ::shmget(IPC_PRIVATE, 4096, 0600);
+    return shmid >= 0 && ::write(fds[1], &shmid, sizeof(shmid)) == sizeof(shmid);
+  }));
+  int shmid = -1;
+  ASSERT_EQ(::read(fds[0], &shmid, sizeof(shmid)), static_cast<ssize_t>(sizeof(shmid)));
+  ::close(fds[0]);
+  ::close(fds[1]);
+  struct Remove {
+    int id;
+    ~Remove() { ::shmctl(id, IPC_RMID, nullptr); }
+  } remove{shmid};
+  // The creator is gone before the first scrape sees the segment: only its creation event
+  // can name it.
+  const auto samples = Scrape();
+  const auto info =
+      FindSamples(samples, "ipc_shm_segment_info", {{"shmid", std::to_string(shmid)}});
+  ASSERT_EQ(info.size(), 1u);
+  EXPECT_EQ(info[0].labels.at("creator_command"), "maker");
+}
+
+}  // namespace
+}  // namespace ipc_exporter::testing
