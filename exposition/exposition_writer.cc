@@ -169,7 +169,7 @@ bool ExpositionWriter::ComposeFast(std::span<const Label> labels, char** at,
     return false;
   }
   p = Copy(p, family_name_);
-  p = Copy(p, sample_suffix_);
+  if (!sample_suffix_.empty()) p = Copy(p, sample_suffix_);  // memcpy from null is undefined
   if (!labels.empty() || !leading_label_.empty()) {
     *p++ = '{';
     if (!leading_label_.empty()) {
