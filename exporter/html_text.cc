@@ -55,6 +55,18 @@ std::string HumanDuration(int64_t seconds) {
   return std::to_string(secs) + "s";
 }
 
+std::string ProblemName(Problem problem, bool posix_shared_memory) {
+  switch (problem) {
+    case Problem::kOrphanedSegment:
+      return posix_shared_memory ? "orphaned object" : "orphaned segment";
+    case Problem::kStuckSemaphore:
+      return "stuck semaphore";
+    case Problem::kStalledQueue:
+      return "stalled queue";
+  }
+  return "";
+}
+
 std::string FormatKey(uint32_t key) {
   char buffer[16];
   std::snprintf(buffer, sizeof(buffer), "0x%08x", key);

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "collectors/collector.h"
+
 namespace ipc_exporter {
 
 /// Escapes text for HTML element content and attribute values.
@@ -14,6 +16,10 @@ std::string HumanDuration(int64_t seconds);
 
 /// "100 B", "1.5 KiB", "16.0 MiB": binary units, one decimal past bytes.
 std::string FormatBytes(double bytes);
+
+/// What a problem is called on the page: "orphaned segment" ("orphaned object" for POSIX
+/// shared memory), "stuck semaphore", "stalled queue".
+std::string ProblemName(Problem problem, bool posix_shared_memory = false);
 
 /// A System V key as ipcs prints it: "0x%08x".
 std::string FormatKey(uint32_t key);

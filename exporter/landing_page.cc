@@ -33,9 +33,7 @@ std::string FormatCount(double value) {
 
 /// The problem in words, and in which IPC namespace when it is not the exporter's own.
 std::string DescribeProblem(const AttentionItem& item) {
-  std::string problem = item.problem == Problem::kOrphanedSegment  ? "orphaned segment"
-                        : item.problem == Problem::kStuckSemaphore ? "stuck semaphore"
-                                                                   : "stalled queue";
+  std::string problem = ProblemName(item.problem);
   if (item.ipc_namespace != 0) {
     problem.append(" (ipc namespace ").append(std::to_string(item.ipc_namespace)).append(")");
   }

@@ -110,16 +110,7 @@ std::string DescribeNamespace(const ObjectRow& row) {
 }
 
 std::string DescribeProblem(const ObjectRow& row) {
-  if (!row.problem) return "";
-  switch (*row.problem) {
-    case Problem::kOrphanedSegment:
-      return row.kind == ObjectKind::kPosixShm ? "orphaned object" : "orphaned segment";
-    case Problem::kStuckSemaphore:
-      return "stuck semaphore";
-    case Problem::kStalledQueue:
-      return "stalled queue";
-  }
-  return "";
+  return row.problem ? ProblemName(*row.problem, row.kind == ObjectKind::kPosixShm) : "";
 }
 
 void AgeCell(TableWriter& table, int64_t changed, int64_t now) {

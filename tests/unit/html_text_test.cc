@@ -27,3 +27,17 @@ TEST(HtmlText, DurationsSizesAndKeys) {
 
 }  // namespace
 }  // namespace ipc_exporter
+
+namespace ipc_exporter {
+namespace {
+
+TEST(HtmlText, ProblemNamesAreWhatThePageSays) {
+  EXPECT_EQ(ProblemName(Problem::kOrphanedSegment), "orphaned segment");
+  EXPECT_EQ(ProblemName(Problem::kOrphanedSegment, /*posix_shared_memory=*/true),
+            "orphaned object");
+  EXPECT_EQ(ProblemName(Problem::kStuckSemaphore), "stuck semaphore");
+  EXPECT_EQ(ProblemName(Problem::kStalledQueue), "stalled queue");
+}
+
+}  // namespace
+}  // namespace ipc_exporter
