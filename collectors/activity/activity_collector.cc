@@ -262,7 +262,8 @@ void WriteTracingCosts(ExpositionWriter& out, const ActivityStats& stats) {
   out.Sample({}, stats.events_lost);
   out.Family("ipc_exporter_activity_untracked_calls_total",
              "IPC calls not counted: object_map_full (more objects than "
-             "--collector.activity.max-objects), call_map_full (too many calls in flight).",
+             "--collector.activity.max-objects), call_map_full (no memory for the thread's record "
+             "of its call).",
              MetricType::kCounter);
   out.Sample({{"reason", "object_map_full"}}, stats.objects_untracked);
   out.Sample({{"reason", "call_map_full"}}, stats.calls_untracked);
