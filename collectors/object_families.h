@@ -135,6 +135,18 @@ inline ObjectRow FileObjectRow(ObjectKind kind, const std::string& name, uint32_
   return row;
 }
 
+/// The page's row of a System V object: kind, key, id, owner and permission bits.
+inline ObjectRow SysvObjectRow(ObjectKind kind, const IpcOwnership& ownership, int32_t id,
+                               AccountNames& names) {
+  ObjectRow row;
+  row.kind = kind;
+  row.key = ownership.key;
+  row.id = id;
+  row.owner = names.UserName(ownership.uid);
+  row.mode = ownership.perms & 0777u;
+  return row;
+}
+
 /// Readings that hold nothing but the listed records, in `member`: what the totals need when
 /// --collector.NAME.max-series=0 turns per-object series off.
 template <typename Reading, typename Record>

@@ -181,12 +181,7 @@ class MsgCollector final : public Collector {
     report.objects.reserve(report.objects.size() + readings.size());
     for (const QueueReading& r : readings) {
       const MsgQueue& q = r.queue;
-      ObjectRow row;
-      row.kind = ObjectKind::kMsgQueue;
-      row.key = q.owner.key;
-      row.id = q.msqid;
-      row.owner = context_.names.UserName(q.owner.uid);
-      row.mode = q.owner.perms & 0777u;
+      ObjectRow row = SysvObjectRow(ObjectKind::kMsgQueue, q.owner, q.msqid, context_.names);
       row.bytes = q.bytes;
       row.capacity_bytes = r.capacity_bytes;
       row.count = q.messages;

@@ -288,12 +288,8 @@ class SemCollector final : public Collector {
   void ListObjects(const std::vector<ArrayReading>& readings, CollectReport& report) {
     report.objects.reserve(report.objects.size() + readings.size());
     for (const ArrayReading& r : readings) {
-      ObjectRow row;
-      row.kind = ObjectKind::kSemArray;
-      row.key = r.array.owner.key;
-      row.id = r.array.semid;
-      row.owner = context_.names.UserName(r.array.owner.uid);
-      row.mode = r.array.owner.perms & 0777u;
+      ObjectRow row =
+          SysvObjectRow(ObjectKind::kSemArray, r.array.owner, r.array.semid, context_.names);
       row.count = r.array.semaphores;
       row.changed = std::max(r.array.operation_time, r.array.change_time);
       for (size_t n = 0; n < r.semaphores.size(); ++n) {

@@ -238,12 +238,7 @@ class ShmCollector final : public Collector {
     report.objects.reserve(report.objects.size() + readings.size());
     for (const SegmentReading& r : readings) {
       const ShmSegment& s = r.segment;
-      ObjectRow row;
-      row.kind = ObjectKind::kShmSegment;
-      row.key = s.owner.key;
-      row.id = s.shmid;
-      row.owner = context_.names.UserName(s.owner.uid);
-      row.mode = s.owner.perms & 0777u;
+      ObjectRow row = SysvObjectRow(ObjectKind::kShmSegment, s.owner, s.shmid, context_.names);
       row.bytes = s.size_bytes;
       row.count = s.attached;
       row.creator = {s.creator_pid, r.creator_command, r.creator};
