@@ -156,7 +156,8 @@ bool NeedsEscaping(std::string_view value) {
 }
 
 char* Copy(char* at, std::string_view text) {
-  std::memcpy(at, text.data(), text.size());
+  // An empty view may hold a null pointer, and memcpy from null is undefined even for 0 bytes.
+  if (!text.empty()) std::memcpy(at, text.data(), text.size());
   return at + text.size();
 }
 
@@ -169,7 +170,7 @@ bool ExpositionWriter::ComposeFast(std::span<const Label> labels, char** at,
     return false;
   }
   p = Copy(p, family_name_);
-  if (!sample_suffix_.empty()) p = Copy(p, sample_suffix_);  // memcpy from null is undefined
+  p = Copy(p, sample_suffix_);
   if (!labels.empty() || !leading_label_.empty()) {
     *p++ = '{';
     if (!leading_label_.empty()) {
