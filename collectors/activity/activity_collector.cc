@@ -123,6 +123,12 @@ const std::vector<KindFamilies>& AllKindFamilies() {
   return kinds;
 }
 
+/// Whether an object has a wait histogram in direction `d`: only once a call there blocked (its
+/// 22 series would otherwise all read 0). What is written and what the cap counts both ask here.
+bool HasWaitHistogram(const Direction& direction, const activity_counters& counters, size_t d) {
+  return direction.wait_family != nullptr && counters.blocked[d] > 0;
+}
+
 uint64_t FailedSeries(const activity_counters& counters, size_t directions) {
   uint64_t series = 0;
   for (size_t d = 0; d < directions; ++d) {
@@ -140,7 +146,7 @@ uint64_t SeriesOf(const ObjectActivity& object) {
       const Direction& direction = kind.directions[d];
       series += 1;
       if (direction.bytes_family != nullptr) series += 1;
-      if (direction.wait_family != nullptr && object.counters.blocked[d] > 0) {
+      if (HasWaitHistogram(direction, object.counters, d)) {
         series += ACTIVITY_WAIT_SLOTS + 2;  // the buckets, _sum, _count
       }
     }
@@ -173,7 +179,7 @@ void WriteKind(ExpositionWriter& out, const KindFamilies& kind,
     out.Family(direction.wait_family, direction.wait_help, MetricType::kHistogram);
     for (size_t i = 0; i < objects.size(); ++i) {
       const activity_counters& counters = objects[i]->counters;
-      if (counters.blocked[d] == 0) continue;  // 22 series that would all read 0
+      if (!HasWaitHistogram(direction, counters, d)) continue;
       const Label label{kind.id_label, ids[i]};
       out.HistogramSeries({&label, 1}, WaitBoundsSeconds(), counters.wait_slots[d],
                           static_cast<double>(counters.wait_ns[d]) / 1e9);
