@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -167,12 +166,7 @@ TEST_F(ActivityLive, ASenderBlockedOnAFullQueueLandsInTheHalfSecondBucket) {
     ::_exit(::msgsnd(msqid, &message, sizeof(message.text), 0) == 0 ? 0 : 1);
   }
   // Blocked when its state reads S (sleeping) in the queue's wait.
-  ASSERT_TRUE(WaitFor([&] {
-    std::ifstream stat("/proc/" + std::to_string(sender) + "/stat");
-    std::string pid, command, state;
-    stat >> pid >> command >> state;
-    return state == "S";
-  }));
+  ASSERT_TRUE(WaitFor([&] { return IsSleeping(sender); }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   queue.Receive();
   int status = 0;

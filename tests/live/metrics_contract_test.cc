@@ -172,12 +172,7 @@ TEST(MetricsContract, EveryFamilyOfAFullScrapeIsInMetricsMdAsWritten) {
                                   const std::function<void()>& release) {
     pid_t child = ::fork();
     if (child == 0) ::_exit(call() < 0 ? 1 : 0);
-    WaitFor([&] {
-      std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
-      std::string pid, command, state;
-      stat >> pid >> command >> state;
-      return state == "S";
-    });
+    EXPECT_TRUE(WaitFor([&] { return IsSleeping(child); }));
     release();
     int status = 0;
     ::waitpid(child, &status, 0);

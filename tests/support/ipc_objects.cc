@@ -10,6 +10,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "procfs/semctl_arg.h"
@@ -130,6 +132,14 @@ ChildProcess::~ChildProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
+}
+
+bool IsSleeping(pid_t pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  // The state follows the command, which is in parentheses and may hold spaces or ')'.
+  const size_t command_end = stat.rfind(')');
+  return command_end != std::string::npos && stat.compare(command_end, 4, ") S ") == 0;
 }
 
 bool WaitFor(const std::function<bool()>& condition, int timeout_ms) {

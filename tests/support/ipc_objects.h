@@ -77,6 +77,10 @@ class ChildProcess {
   pid_t pid_ = -1;
 };
 
+/// Whether process `pid` is asleep (state S in /proc/PID/stat): blocked in a call, e.g. a semop
+/// or msgsnd that waits.
+bool IsSleeping(pid_t pid);
+
 /// Polls `condition` every 10 ms for at most `timeout_ms`; returns whether it came true.
 bool WaitFor(const std::function<bool()>& condition, int timeout_ms = 5000);
 
