@@ -1,10 +1,19 @@
 #include "exposition.h"
 
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
 namespace ipc_exporter::testing {
 namespace {
+
+bool HasRunDependentValue(const std::string& name) {
+  for (const char* prefix :
+       {"process_", "ipc_exporter_collector_duration_seconds", "ipc_posix_shm_filesystem_"}) {
+    if (name.rfind(prefix, 0) == 0) return true;
+  }
+  return name.rfind("ipc_posix_", 0) == 0 && name.find("_timestamp_seconds") != std::string::npos;
+}
 
 ParsedSample ParseLine(const std::string& line) {
   ParsedSample sample;
@@ -79,6 +88,23 @@ std::optional<std::string> FindSample(const std::vector<ParsedSample>& samples,
   if (found.empty()) return std::nullopt;
   if (found.size() > 1) throw std::runtime_error("more than one sample matches " + name);
   return found.front().value;
+}
+
+std::string MaskRunDependentValues(const std::string& body) {
+  static const std::regex kFileOwner(R"re(uid="\d+",user="[^"]*",gid="\d+",group="[^"]*")re");
+  std::istringstream lines(body);
+  std::string masked;
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line[0] != '#') {
+      const std::string name = line.substr(0, line.find_first_of("{ "));
+      if (HasRunDependentValue(name)) line = line.substr(0, line.rfind(' ')) + " <masked>";
+      if (name == "ipc_exporter_build_info") line = name + "{<masked>} 1";
+      if (name.rfind("ipc_posix_", 0) == 0) line = std::regex_replace(line, kFileOwner, "<owner>");
+    }
+    masked += line + "\n";
+  }
+  return masked;
 }
 
 }  // namespace ipc_exporter::testing

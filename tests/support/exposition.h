@@ -28,4 +28,10 @@ std::vector<ParsedSample> FindSamples(const std::vector<ParsedSample>& samples,
                                       const std::string& name,
                                       const std::map<std::string, std::string>& labels = {});
 
+/// `body` (an exposition fixed by a fixture tree) with what depends on the run masked: timings,
+/// the test process, the build's version, what the POSIX collectors read from the checkout's
+/// files (times, owners) and from the filesystem the checkout is on (statvfs free space, which
+/// tests running alongside move).
+std::string MaskRunDependentValues(const std::string& body);
+
 }  // namespace ipc_exporter::testing

@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "collectors/collector.h"
@@ -34,42 +33,12 @@ std::string ScrapeBody(const std::string& fixture) {
   return scraper.Scrape()->Joined();
 }
 
-/// Samples whose values depend on the run, not on the fixture: timings, the test process
-/// itself, and what the POSIX collectors read from the checkout's files (their times) and from
-/// the filesystem the checkout is on (statvfs).
-bool HasVolatileValue(const std::string& name) {
-  for (const char* prefix :
-       {"process_", "ipc_exporter_collector_duration_seconds", "ipc_posix_shm_filesystem_"}) {
-    if (name.rfind(prefix, 0) == 0) return true;
-  }
-  return name.rfind("ipc_posix_", 0) == 0 && name.find("_timestamp_seconds") != std::string::npos;
-}
-
-/// The body with what depends on the run masked: volatile values, the build's version and
-/// revision, and the owners of the POSIX objects' files (whoever checked the tree out).
-std::string MaskVolatile(const std::string& body) {
-  static const std::regex kFileOwner(R"re(uid="\d+",user="[^"]*",gid="\d+",group="[^"]*")re");
-  std::istringstream lines(body);
-  std::string masked;
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line[0] != '#') {
-      const std::string name = line.substr(0, line.find_first_of("{ "));
-      if (HasVolatileValue(name)) line = line.substr(0, line.rfind(' ')) + " <masked>";
-      if (name == "ipc_exporter_build_info") line = name + "{<masked>} 1";
-      if (name.rfind("ipc_posix_", 0) == 0) line = std::regex_replace(line, kFileOwner, "<owner>");
-    }
-    masked += line + "\n";
-  }
-  return masked;
-}
-
 class Golden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Golden, OutputMatchesGoldenFile) {
   const std::string fixture = GetParam();
   const std::string path = std::string(IPC_TEST_SOURCE_DIR) + "/golden/" + fixture + ".prom";
-  std::string actual = MaskVolatile(ScrapeBody(fixture));
+  std::string actual = testing::MaskRunDependentValues(ScrapeBody(fixture));
   const char* update = std::getenv("UPDATE_GOLDEN");
   if (update != nullptr && std::string(update) == "1") {
     std::ofstream(path) << actual;
