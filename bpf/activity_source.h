@@ -39,8 +39,11 @@ class ActivitySource {
   virtual uint32_t NamespaceInode(uint64_t ipc_namespace) const = 0;
 
   /// Every object of IPC namespace `inode` the kernel has counted calls on, into `objects`
-  /// (emptied first; a caller that keeps it between scrapes reuses its memory).
-  virtual void ReadObjects(uint32_t inode, std::vector<ObjectActivity>* objects) = 0;
+  /// (emptied first; a caller that keeps it between scrapes reuses its memory). `collection`:
+  /// the number of the scrape's collection (CollectorSettings::Collection), whose namespaces
+  /// may share one read of the kernel's map; 0 (unknown) reads it anew.
+  virtual void ReadObjects(uint32_t inode, uint64_t collection,
+                           std::vector<ObjectActivity>* objects) = 0;
 
   /// Drops the counters of objects that are gone (after they were published once).
   virtual void Forget(const std::vector<activity_key>& keys) = 0;

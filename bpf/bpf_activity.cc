@@ -122,6 +122,7 @@ std::string BpfActivity::Load(const Options& options) {
   skeleton_->rodata->only_namespace = options.all_namespaces ? 0 : own_inode_;
   skeleton_->rodata->id_seq_shift = IpcIdSequenceShift();
   max_objects_ = options.max_objects;
+  all_namespaces_ = options.all_namespaces;
   if (int error = bpf_map__set_max_entries(skeleton_->maps.objects, options.max_objects)) {
     return Explain("sizing the object map failed", -error);
   }
@@ -174,46 +175,61 @@ bool BpfActivity::OfStaleNamespace(const activity_key& key,
   return !first && now - seen->second > kStaleNamespace;
 }
 
-void BpfActivity::ReadObjects(uint32_t inode, std::vector<ObjectActivity>* objects) {
+void BpfActivity::ReadObjects(uint32_t inode, uint64_t collection,
+                              std::vector<ObjectActivity>* objects) {
   objects->clear();
   if (!enabled()) return;
-  const int fd = bpf_map__fd(skeleton_->maps.objects);
   const auto now = std::chrono::steady_clock::now();
   std::vector<activity_key> stale;
-  uint64_t tracked = 0;
   {
     std::lock_guard<std::mutex> lock(namespaces_mutex_);
     namespace_read_[inode] = now;
-    // In batches: one syscall per few hundred objects rather than two per object.
-    std::vector<activity_key> keys(256);
-    std::vector<activity_counters> values(keys.size());
-    activity_key batch{};
-    bool first = true;
-    for (;;) {
-      __u32 count = static_cast<__u32>(keys.size());
-      int error = bpf_map_lookup_batch(fd, first ? nullptr : &batch, &batch, keys.data(),
-                                       values.data(), &count, nullptr);
-      error = error < 0 ? errno : 0;
-      tracked += count;
-      for (__u32 i = 0; i < count; ++i) {
-        if (keys[i].ipc_namespace == inode) {
-          objects->push_back({keys[i], values[i]});
-        } else if (OfStaleNamespace(keys[i], now)) {
-          stale.push_back(keys[i]);
-        }
-      }
-      if (error == ENOENT) break;  // the end of the map
-      if (error != 0) {
-        Log(LogLevel::kWarn, "reading the BPF object map failed", {{"err", std::strerror(error)}});
-        break;
-      }
-      first = false;
+    if (!all_namespaces_) {
+      ReadMap(inode, now, objects, &stale);  // the programs count the exporter's namespace alone
+    } else {
+      // One read of the whole map serves every namespace of the collection.
+      if (!snapshot_.Serves(collection, inode))
+        ReadMap(0, now, &snapshot_.Renew(collection), &stale);
+      snapshot_.CopyNamespace(inode, objects);
     }
     std::erase_if(namespace_read_,
                   [&](const auto& entry) { return now - entry.second > 2 * kStaleNamespace; });
   }
-  objects_tracked_ = tracked;
   if (!stale.empty()) Forget(stale);
+}
+
+void BpfActivity::ReadMap(uint32_t only_inode, std::chrono::steady_clock::time_point now,
+                          std::vector<ObjectActivity>* objects, std::vector<activity_key>* stale) {
+  const int fd = bpf_map__fd(skeleton_->maps.objects);
+  uint64_t tracked = 0;
+  // In batches: one syscall per few hundred objects rather than two per object.
+  std::vector<activity_key> keys(256);
+  std::vector<activity_counters> values(keys.size());
+  activity_key batch{};
+  bool first = true;
+  for (;;) {
+    __u32 count = static_cast<__u32>(keys.size());
+    int error = bpf_map_lookup_batch(fd, first ? nullptr : &batch, &batch, keys.data(),
+                                     values.data(), &count, nullptr);
+    error = error < 0 ? errno : 0;
+    tracked += count;
+    for (__u32 i = 0; i < count; ++i) {
+      if (keys[i].ipc_namespace == only_inode) {
+        objects->push_back({keys[i], values[i]});
+      } else if (OfStaleNamespace(keys[i], now)) {
+        stale->push_back(keys[i]);
+      } else if (only_inode == 0) {
+        objects->push_back({keys[i], values[i]});
+      }
+    }
+    if (error == ENOENT) break;  // the end of the map
+    if (error != 0) {
+      Log(LogLevel::kWarn, "reading the BPF object map failed", {{"err", std::strerror(error)}});
+      break;
+    }
+    first = false;
+  }
+  objects_tracked_ = tracked;
 }
 
 void BpfActivity::Forget(const std::vector<activity_key>& keys) {
@@ -223,6 +239,8 @@ void BpfActivity::Forget(const std::vector<activity_key>& keys) {
     bpf_map_delete_elem(fd, &key);
     log_.Forget(key.ipc_namespace, static_cast<activity_kind>(key.kind), key.id);
   }
+  std::lock_guard<std::mutex> lock(namespaces_mutex_);
+  snapshot_.Drop(keys);
 }
 
 ActivityStats BpfActivity::Stats() {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bpf/activity_source.h"
+#include "bpf/object_map_snapshot.h"
 
 struct ipc_activity;  // the skeleton bpftool generates from ipc_activity.bpf.c
 struct ring_buffer;
@@ -49,7 +50,8 @@ class BpfActivity final : public ActivitySource {
   bool enabled() const override { return skeleton_ != nullptr; }
   std::string why_disabled() const override { return why_disabled_; }
   uint32_t NamespaceInode(uint64_t ipc_namespace) const override;
-  void ReadObjects(uint32_t inode, std::vector<ObjectActivity>* objects) override;
+  void ReadObjects(uint32_t inode, uint64_t collection,
+                   std::vector<ObjectActivity>* objects) override;
   void Forget(const std::vector<activity_key>& keys) override;
   ActivityStats Stats() override;
   const ActivityLog& log() const override { return log_; }
@@ -66,6 +68,10 @@ class BpfActivity final : public ActivitySource {
   /// collection has read for kStaleNamespace: a namespace ends without an IPC_RMID of its
   /// objects, and their entries would fill the map. Call with namespaces_mutex_ held.
   bool OfStaleNamespace(const activity_key& key, std::chrono::steady_clock::time_point now);
+  /// The whole map into `objects`, but for objects of stale namespaces (into `stale`) and, given
+  /// an `only_inode`, objects of other namespaces. Call with namespaces_mutex_ held.
+  void ReadMap(uint32_t only_inode, std::chrono::steady_clock::time_point now,
+               std::vector<ObjectActivity>* objects, std::vector<activity_key>* stale);
   static constexpr std::chrono::minutes kStaleNamespace{10};
 
   ipc_activity* skeleton_ = nullptr;
@@ -75,12 +81,15 @@ class BpfActivity final : public ActivitySource {
   int64_t boot_to_unix_ns_ = 0;
   uint64_t map_bytes_ = 0;
   uint32_t max_objects_ = 0;
+  bool all_namespaces_ = false;
   std::atomic<uint64_t> objects_tracked_{0};
   std::atomic<uint64_t> sweep_turn_{0};
   ActivityLog log_;
   EventObserver observe_;
   std::mutex namespaces_mutex_;
   std::map<uint32_t, std::chrono::steady_clock::time_point> namespace_read_;  // or first seen
+  // With all namespaces: the last read of the whole map, for the other namespaces of the scrape.
+  ObjectMapSnapshot snapshot_;
   std::atomic<bool> stop_{false};
   std::thread poller_;
 };

@@ -33,6 +33,10 @@ struct CollectorSettings {
   // nothing for it. Null: never.
   const std::atomic<bool>* list_objects = nullptr;
   bool ListingObjects() const { return list_objects != nullptr && list_objects->load(); }
+  // The number of the collection under way (the scraper's count; null: unknown), so that the
+  // namespaces of one collection can share one read of a kernel-wide table (the activity map).
+  const std::atomic<uint64_t>* collection = nullptr;
+  uint64_t Collection() const { return collection != nullptr ? collection->load() : 0; }
   int64_t msg_stall_threshold_seconds = 300;  // --collector.msg.stall-threshold (never received)
   std::string dev_shm = "/dev/shm";           // --path.devshm; "" = none of this namespace's
   // The mqueue mount: looked up on every scrape in this mountinfo file below the proc root, or,

@@ -89,6 +89,7 @@ void ScrapeResult::Recycle(std::vector<std::string>* parts, std::string* encoded
 Scraper::Scraper(CollectorSet collectors, bool process_metrics)
     : set_(std::move(collectors)), process_metrics_(process_metrics) {
   set_.context.settings.list_objects = &list_objects_;
+  set_.context.settings.collection = &collections_;
   for (const CollectorSet::Member& member : set_.members) {
     collectors_.push_back(member.create(set_.context));
     CollectorStatus status;

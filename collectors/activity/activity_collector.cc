@@ -288,7 +288,7 @@ class ActivityCollector final : public Collector {
     const uint32_t inode = source->NamespaceInode(settings.ipc_namespace);
     // Kept between scrapes (the own namespace's collector lives as long as the exporter), so
     // that a few megabytes of records are not faulted in afresh every time.
-    source->ReadObjects(inode, &objects_);
+    source->ReadObjects(inode, settings.Collection(), &objects_);
     std::vector<const ObjectActivity*> objects(objects_.size());
     std::transform(objects_.begin(), objects_.end(), objects.begin(),
                    [](const ObjectActivity& object) { return &object; });

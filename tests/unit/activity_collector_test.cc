@@ -26,7 +26,7 @@ class FakeActivitySource final : public ActivitySource {
   uint32_t NamespaceInode(uint64_t ipc_namespace) const override {
     return ipc_namespace == 0 ? kOwnInode : static_cast<uint32_t>(ipc_namespace);
   }
-  void ReadObjects(uint32_t inode, std::vector<ObjectActivity>* of_namespace) override {
+  void ReadObjects(uint32_t inode, uint64_t, std::vector<ObjectActivity>* of_namespace) override {
     of_namespace->clear();
     for (const ObjectActivity& object : objects) {
       if (object.key.ipc_namespace == inode) of_namespace->push_back(object);

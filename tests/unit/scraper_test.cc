@@ -188,6 +188,38 @@ TEST(Scraper, CollectorsRunConcurrently) {
             "1");
 }
 
+/// Writes the number of the collection it runs in, as its settings give it.
+class CollectionNumberCollector final : public Collector {
+ public:
+  explicit CollectionNumberCollector(const CollectorContext& context)
+      : settings_(context.settings) {}
+  void Collect(ExpositionWriter& out, CollectReport&) override {
+    out.Family("collection_number", "Numbered.");
+    out.Sample({}, settings_.Collection());
+  }
+
+ private:
+  CollectorSettings settings_;
+};
+
+// The namespaces of one collection share a kernel-wide read by its number (the activity map):
+// every collection has a new one, the same for all its collectors.
+TEST(Scraper, NumbersEachCollectionForItsCollectors) {
+  ProcFs proc(testing::FixtureProc("empty"));
+  testing::FakeIpcSyscalls syscalls = testing::FixtureSyscalls("empty");
+  testing::FakeAccountNames names;
+  CollectorSet set{{}, testing::FixtureContext(proc, syscalls, names)};
+  set.members.push_back({"numbered", [](const CollectorContext& context) {
+                           return std::make_unique<CollectionNumberCollector>(context);
+                         }});
+  Scraper scraper(std::move(set), /*process_metrics=*/false);
+  for (const char* expected : {"1", "2", "3"}) {
+    auto samples = testing::ParseExposition(scraper.Scrape()->Joined());
+    EXPECT_EQ(testing::FindSample(samples, "collection_number"), expected);
+    EXPECT_EQ(testing::FindSample(samples, "ipc_exporter_collections_total"), expected);
+  }
+}
+
 // Every object is listed for the landing page only while someone asks for it: /metrics alone
 // pays nothing for it.
 TEST(Scraper, ListsObjectsOnlyWhenThePageAsks) {
