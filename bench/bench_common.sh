@@ -7,9 +7,11 @@
 #                                 scripts/exporter_process.sh), its log in $log
 #   cleanup_bench                 stops the exporter and removes the objects listed in $state
 #   finish_bench                  the same, and removes $state and $log (the scripts' EXIT trap)
+# BENCH_BUILD=DIR (with SKIP_SETUP=1) measures another bench build, e.g. a worktree's of an older
+# commit, for an A/B with the same script.
 # shellcheck source=scripts/exporter_process.sh
 source scripts/exporter_process.sh
-build=build/bench
+build=${BENCH_BUILD:-build/bench}
 state=$(mktemp)
 log=$(mktemp)
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# What --ipc.namespaces=all and --collector.posix_shm.processes cost. Starts NAMESPACES children
-# that each unshare an IPC namespace (and a mount namespace with its own /dev/shm) holding OBJECTS
-# segments, arrays of 8 semaphores and queues, then measures the exporter (median of 15 scrapes,
-# and its CPU per scrape) with each set of flags. Needs root; every child is stopped by its pid at the end, and their objects go with
+# What --ipc.namespaces=all, --collector.posix_shm.processes and --collector.activity with all
+# namespaces cost. Starts NAMESPACES children that each unshare an IPC namespace (and a mount
+# namespace with its own /dev/shm) holding OBJECTS segments, arrays of 8 semaphores and queues,
+# then measures the exporter (median of 15 scrapes, and its CPU per scrape) with each set of
+# flags; with the tracing on, every object of every namespace is first used once, so that the
+# tracing counts each. Needs root; every child is stopped by its pid at the end, and their objects go with
 # their namespaces.
 #
 #   bench/namespaces_benchmark.sh [NAMESPACES] [OBJECTS]     (default 20 50)
@@ -13,6 +15,8 @@ objects=${2:-50}
 # shellcheck source=bench/bench_common.sh
 source bench/bench_common.sh
 prepare_bench
+# The activity tracing attaches to tracepoints (systemd mounts tracefs; a bare machine may not).
+[[ -d /sys/kernel/tracing/events ]] || mount -t tracefs tracefs /sys/kernel/tracing
 ready=$(mktemp -d)
 children=()
 cleanup() {
@@ -41,9 +45,32 @@ processes=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
 echo "$namespaces namespaces of $objects segments, $objects arrays of 8 and $objects queues each;" \
   "$processes processes"
 printf '| flags | plain ms | CPU ms/scrape | body KiB |\n| --- | --- | --- | --- |\n'
+# One call on each object of each namespace, made from inside it (/proc/sysvipc lists the reader's
+# namespace): what the activity tracing then holds for every object.
+touch_every_namespace() {
+  for child in "${children[@]}"; do
+    nsenter -t "$child" --ipc sh -c "awk 'NR > 1 { print \"shm\", \$2 }' /proc/sysvipc/shm
+                                     awk 'NR > 1 { print \"sem\", \$2 }' /proc/sysvipc/sem
+                                     awk 'NR > 1 { print \"msg\", \$2 }' /proc/sysvipc/msg" \
+      > "$ready/touch"
+    nsenter -t "$child" --ipc "$build/bench/activity_bench" touch "$ready/touch" >/dev/null
+  done
+}
+
 for flags in "" "--ipc.namespaces=all" "--collector.posix_shm.processes" \
-  "--ipc.namespaces=all --collector.posix_shm.processes"; do
+  "--ipc.namespaces=all --collector.posix_shm.processes" \
+  "--ipc.namespaces=all --collector.activity"; do
   EXPORTER_ARGS="$flags" start_bench_exporter
+  if [[ "$flags" == *activity* ]]; then
+    enabled=$(curl -fsS "http://127.0.0.1:$port/metrics" |
+      awk '$1 ~ /^ipc_exporter_activity_enabled{.*reason=""}$/ { print $2 }')
+    if [[ "$enabled" != 1 ]]; then
+      echo "the activity tracing did not start:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+    touch_every_namespace
+  fi
   declare -A r=()
   while read -r line; do
     for pair in $line; do r[${pair%%=*}]=${pair#*=}; done
