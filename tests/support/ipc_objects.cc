@@ -12,8 +12,10 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 
+#include "procfs/process_stat.h"
 #include "procfs/semctl_arg.h"
 
 namespace ipc_exporter::testing {
@@ -136,10 +138,9 @@ ChildProcess::~ChildProcess() {
 
 bool IsSleeping(pid_t pid) {
   std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  // The state follows the command, which is in parentheses and may hold spaces or ')'.
-  const size_t command_end = stat.rfind(')');
-  return command_end != std::string::npos && stat.compare(command_end, 4, ") S ") == 0;
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::optional<ProcessStat> stat = ParseProcessStat(text);
+  return stat && stat->state == 'S';
 }
 
 bool WaitFor(const std::function<bool()>& condition, int timeout_ms) {
